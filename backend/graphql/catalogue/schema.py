@@ -1,0 +1,9 @@
+import graphene
+
+
+class CatalogueQueries(graphene.ObjectType):
+    pass
+
+
+class CatalogueMutations(graphene.ObjectType):
+    pass

@@ -1,0 +1,9 @@
+import graphene
+
+
+class MarketsQueries(graphene.ObjectType):
+    pass
+
+
+class MarketsMutations(graphene.ObjectType):
+    pass

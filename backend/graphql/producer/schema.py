@@ -1,0 +1,9 @@
+import graphene
+
+
+class ProducerQueries(graphene.ObjectType):
+    pass
+
+
+class ProducerMutations(graphene.ObjectType):
+    pass

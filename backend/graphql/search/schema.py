@@ -1,0 +1,9 @@
+import graphene
+
+
+class SearchQueries(graphene.ObjectType):
+    pass
+
+
+class SearchMutations(graphene.ObjectType):
+    pass
