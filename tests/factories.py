@@ -105,11 +105,13 @@ class ProductVariantFactory(factory.django.DjangoModelFactory):
     quantity = 20
 
     @factory.post_generation
-    def refresh_price_range(obj, create, extracted, **kwargs):  # noqa: N805
+    def refresh_price_range(obj, create, extracted, **kwargs):
         if not create:
             return
         prices = [v.price_amount for v in obj.product.variants.all()]
-        Product.objects.filter(pk=obj.product_id).update(price_min=min(prices), price_max=max(prices))
+        Product.objects.filter(pk=obj.product_id).update(
+            price_min=min(prices), price_max=max(prices)
+        )
 
 
 class OcopCertificateFactory(factory.django.DjangoModelFactory):
@@ -131,7 +133,7 @@ class OcopCertificateFactory(factory.django.DjangoModelFactory):
     status = CertificateStatus.VERIFIED
 
     @factory.post_generation
-    def make_current(obj, create, extracted, **kwargs):  # noqa: N805
+    def make_current(obj, create, extracted, **kwargs):
         """Point the product at this certificate when it is verified (pass make_current=False
         to skip)."""
         if create and extracted is not False and obj.status == CertificateStatus.VERIFIED:
@@ -158,7 +160,9 @@ class BatchFactory(factory.django.DjangoModelFactory):
 
     product = factory.SubFactory(ProductFactory)
     code = factory.Sequence(lambda n: f"lot-2026-{n:05d}")
-    production_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    production_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=10)
+    )
     expiry_date = factory.LazyAttribute(lambda o: o.production_date + datetime.timedelta(days=365))
     quantity = 500
 

@@ -21,7 +21,9 @@ class Category(models.Model):
         GROUP = 0, "Group"
         PRODUCT_SET = 1, "Product set"
 
-    code = models.CharField(max_length=8, unique=True, help_text="'I' for a group, 'I-3d' for a set")
+    code = models.CharField(
+        max_length=8, unique=True, help_text="'I' for a group, 'I-3d' for a set"
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
@@ -222,3 +224,6 @@ class Thumbnail(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["media", "size", "format"], name="uniq_thumbnail")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.image.name} ({self.size}px)"

@@ -20,4 +20,6 @@ def test_fold(raw, folded):
 
 
 def test_vi_slugify():
-    assert vi_slugify("Bộ bát đĩa hoa sen đỏ (gốm Bát Tràng)") == "bo-bat-dia-hoa-sen-do-gom-bat-trang"
+    assert (
+        vi_slugify("Bộ bát đĩa hoa sen đỏ (gốm Bát Tràng)") == "bo-bat-dia-hoa-sen-do-gom-bat-trang"
+    )
