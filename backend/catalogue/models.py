@@ -208,7 +208,7 @@ class ProductMedia(TimeStampedModel):
         ordering = ["product_id", "sort_order", "pk"]
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 class Thumbnail(models.Model):
