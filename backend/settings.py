@@ -158,6 +158,12 @@ else:
         "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": "/private/"},
     }
 
+# Serve local media from Django itself (the embedded default); off when media is on S3.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
+# Serve static files from the apps' folders without collectstatic (make run); production
+# runs collectstatic at build time and sets this to false.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+
 STORAGES = {
     "default": _media_backend,
     "private": _private_backend,
