@@ -196,6 +196,10 @@ ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="ocop
 SEARCH_BACKEND = env.str(
     "SEARCH_BACKEND", default="elasticsearch" if ELASTICSEARCH_URL else "database"
 )
+# When Elasticsearch is unreachable: answer from the database backend instead of a
+# SEARCH_UNAVAILABLE error. Requests to Elasticsearch time out after ELASTICSEARCH_TIMEOUT s.
+SEARCH_FALLBACK_TO_DATABASE = env.bool("SEARCH_FALLBACK_TO_DATABASE", default=False)
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=2.0)
 
 # --- Payments -------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
