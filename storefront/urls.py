@@ -1,3 +1,19 @@
-from django.urls import URLPattern, URLResolver
+"""The shop's pages. Included at the root path by backend/urls.py."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.urls import URLPattern, URLResolver, include, path
+
+from storefront.views import account, catalogue, preferences
+
+app_name = "storefront"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", catalogue.home, name="home"),
+    path("search/", catalogue.search, name="search"),
+    path("search/suggest/", catalogue.suggestions, name="suggest"),
+    path("p/<slug:slug>/", catalogue.product_detail, name="product"),
+    path("ship-to/", preferences.ship_to, name="ship_to"),
+    path("account/signup/", account.signup, name="signup"),
+    path("account/login/", account.SignInView.as_view(), name="login"),
+    path("account/logout/", account.signout, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

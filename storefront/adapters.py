@@ -1,0 +1,353 @@
+"""The storefront's only doorway into the domain code.
+
+Every page reads products, prices, stock, search results, shipping and compliance through
+this module, which calls the selectors and services of the domain apps (catalogue, search,
+markets, checkout). Keeping the calls here means the views and templates never grow a second
+copy of that logic, and the wiring to each domain is in one place."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from backend.catalogue.models import Category, ModerationStatus, Product, ProductMedia
+from backend.certification.models import CertificateStatus
+from backend.producers.models import VerificationStatus
+
+PAGE_SIZE = 24
+MAX_PAGE_SIZE = 100
+
+
+# --- Markets and money ----------------------------------------------------------------------
+
+
+def market_for_country(country: str) -> tuple[Any | None, str]:
+    """The market serving `country` and its currency (VND for Vietnam)."""
+    return None, "VND"
+
+
+def convert_price(amount_vnd: Decimal | None, currency: str) -> Decimal | None:
+    if amount_vnd is None:
+        return None
+    return amount_vnd
+
+
+# --- Catalogue --------------------------------------------------------------------------------
+
+
+def _media_prefetch() -> Prefetch:
+    return Prefetch(
+        "media", queryset=ProductMedia.objects.prefetch_related("thumbnails").order_by("sort_order")
+    )
+
+
+def public_products() -> QuerySet[Product]:
+    """Approved products of producers that are not rejected or suspended."""
+    return (
+        Product.objects.filter(moderation_status=ModerationStatus.APPROVED)
+        .exclude(
+            producer__verification_status__in=[
+                VerificationStatus.REJECTED,
+                VerificationStatus.SUSPENDED,
+            ]
+        )
+        .select_related("current_certificate", "province", "producer", "craft_village", "category")
+        .prefetch_related(_media_prefetch())
+    )
+
+
+def _certificate_in_force(today: datetime.date) -> Q:
+    return Q(
+        current_certificate__status=CertificateStatus.VERIFIED,
+        current_certificate__decision_date__lte=today,
+        current_certificate__expires_on__gte=today,
+    )
+
+
+def product_stars(product: Product) -> int | None:
+    cert = product.current_certificate
+    if cert is None or not cert.is_valid:
+        return None
+    return int(cert.stars)
+
+
+def top_products(*, limit: int = 8) -> list[Product]:
+    """5-star and potential-5-star products with a certificate in force."""
+    today = timezone.localdate()
+    qs = public_products().filter(
+        _certificate_in_force(today)
+        & (Q(current_certificate__stars=5) | Q(current_certificate__potential_five_star=True))
+    )
+    return list(qs.order_by("-current_certificate__stars", "name_vi", "pk")[:limit])
+
+
+def product_groups() -> list[Category]:
+    return list(Category.objects.filter(level=Category.Level.GROUP).order_by("sort_order", "code"))
+
+
+def product_by_slug(slug: str) -> Product | None:
+    qs = public_products().prefetch_related("variants", "batches")
+    return qs.filter(Q(slug=slug) | Q(slug_en=slug)).first()
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+# URL parameter -> the search domain's facet field. The facet's own value is the parameter name,
+# so links and forms keep the whole search state in the query string.
+FACET_PARAMS = (
+    "category_group",
+    "category",
+    "stars",
+    "province",
+    "craft_village",
+    "producer_kind",
+    "price_range",
+)
+
+
+def facet_label(field_value: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "category_group": _("OCOP group"),
+        "category": _("Product set"),
+        "stars": _("Stars"),
+        "province": _("Province"),
+        "craft_village": _("Craft village"),
+        "producer_kind": _("Producer"),
+        "market": _("Market"),
+        "price_range": _("Price"),
+    }.get(field_value, field_value)
+
+
+@dataclass
+class FacetView:
+    param: str
+    label: str
+    buckets: list[Any]
+
+
+@dataclass
+class SearchParams:
+    query: str = ""
+    selected: dict[str, list[str]] = field(default_factory=dict)
+    ships_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+
+@dataclass
+class SearchPage:
+    products: list[Product]
+    total: int
+    facets: list[FacetView]
+    highlights: dict[int, str] = field(default_factory=dict)
+    error: str = ""
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    from django.utils.translation import gettext as _
+
+    return [
+        ("relevance", _("Relevance")),
+        ("stars", _("Stars")),
+        ("price_asc", _("Price: low to high")),
+        ("price_desc", _("Price: high to low")),
+        ("newest", _("Newest")),
+    ]
+
+
+SORTS = {"relevance", "stars", "price_asc", "price_desc", "newest"}
+
+
+def products_in_order(ids: Sequence[int]) -> list[Product]:
+    """Public products for `ids`, in that order, with everything a product card shows (a
+    fixed number of queries, whatever the page size)."""
+    by_id = {p.pk: p for p in public_products().filter(pk__in=list(ids))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def search_products(params: SearchParams, *, shop: Any = None) -> SearchPage:
+    from backend.core.errors import ServiceError
+    from search import selectors as search_selectors
+    from search.backends.base import PRICE_RANGE_BY_KEY, SearchFilters, SearchQuery, SortField
+
+    sel = params.selected
+    stars = [int(s) for s in sel.get("stars", []) if s in {"3", "4", "5"}]
+    markets: list[str] = []
+    if params.ships_to and shop is not None and getattr(shop, "market", None) is not None:
+        markets = [str(shop.market.code)]
+    filters = SearchFilters(
+        categories=[*sel.get("category_group", []), *sel.get("category", [])],
+        stars=stars,
+        provinces=list(sel.get("province", [])),
+        craft_villages=list(sel.get("craft_village", [])),
+        producer_kinds=list(sel.get("producer_kind", [])),
+        price_ranges=[r for r in sel.get("price_range", []) if r in PRICE_RANGE_BY_KEY],
+        markets=markets,
+    )
+    language = getattr(shop, "language", "vi") or "vi"
+    query = SearchQuery(
+        text=params.query,
+        filters=filters,
+        sort=SortField[params.sort.upper()] if params.sort in SORTS else SortField.RELEVANCE,
+        offset=(params.page - 1) * params.page_size,
+        limit=params.page_size,
+        language=language[:2],
+    )
+    try:
+        result = search_selectors.search_products(query)
+    except ServiceError as exc:
+        return SearchPage(products=[], total=0, facets=[], error=str(exc))
+    facets = [
+        FacetView(param=f.field.value, label=facet_label(f.field.value), buckets=f.buckets)
+        for f in result.facets
+        if f.field.value in FACET_PARAMS
+    ]
+    return SearchPage(
+        products=products_in_order(result.product_ids),
+        total=result.total,
+        facets=facets,
+        highlights={h.product_id: h.highlight for h in result.hits if h.highlight},
+    )
+
+
+@dataclass
+class SuggestionView:
+    text: str
+    url: str
+    kind: str
+
+
+def suggest(query: str, *, shop: Any = None, limit: int = 8) -> list[SuggestionView]:
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from backend.core.errors import ServiceError
+    from search import selectors as search_selectors
+    from search.backends.base import SuggestionKind
+
+    language = (getattr(shop, "language", "vi") or "vi")[:2]
+    try:
+        items = search_selectors.suggest(query, limit=limit, language=language)
+    except ServiceError:
+        return []
+    base = reverse("storefront:search")
+    param = {
+        SuggestionKind.CATEGORY: "category",
+        SuggestionKind.PROVINCE: "province",
+        SuggestionKind.CRAFT_VILLAGE: "craft_village",
+    }
+    views = []
+    for item in items:
+        if item.kind in param:
+            url = f"{base}?{urlencode({param[item.kind]: item.value})}"
+        else:
+            url = f"{base}?{urlencode({'q': item.text})}"
+        views.append(SuggestionView(text=item.text, url=url, kind=item.kind.value))
+    return views
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@dataclass
+class HomeSections:
+    top_products: list[Product]
+    groups: list[Category]
+    provinces: list[tuple[Any, int]]
+    craft_villages: list[Any]
+
+
+def home_sections(*, shop: Any = None) -> HomeSections:
+    from django.db.models import Count
+
+    from backend.places.models import CraftVillage, Province
+
+    public_ids = public_products().values("pk")
+    counts = dict(
+        public_products()
+        .order_by()
+        .values("province_id")
+        .annotate(n=Count("pk"))
+        .values_list("province_id", "n")
+    )
+    provinces = Province.objects.filter(pk__in=list(counts)).order_by("code")
+    villages = (
+        CraftVillage.objects.filter(products__in=public_ids)
+        .select_related("province")
+        .distinct()
+        .order_by("name")
+    )
+    return HomeSections(
+        top_products=top_products(limit=8),
+        groups=product_groups(),
+        provinces=[(p, counts.get(p.pk, 0)) for p in provinces],
+        craft_villages=list(villages[:24]),
+    )
+
+
+@dataclass
+class VariantView:
+    variant: Any
+    price: Decimal | None
+    currency: str
+    available: int
+
+
+@dataclass
+class ProductPage:
+    product: Product
+    stars: int | None
+    certificate: Any | None
+    certificate_status: str
+    variants: list[VariantView]
+    price_min: Decimal | None
+    price_max: Decimal | None
+    currency: str
+    media: list[Any]
+    batch: Any | None
+    trace_url: str | None
+    qr_url: str | None
+    shipping: list[Any] = field(default_factory=list)
+    eligibility: list[Any] = field(default_factory=list)
+    documents: list[Any] = field(default_factory=list)
+
+
+def product_page(*, slug: str, shop: Any) -> ProductPage | None:
+    product = product_by_slug(slug)
+    if product is None:
+        return None
+    currency = shop.currency if shop is not None else "VND"
+    cert = product.current_certificate
+    batches = list(product.batches.all())
+    batch = batches[0] if batches else None
+    return ProductPage(
+        product=product,
+        stars=product_stars(product),
+        certificate=cert,
+        certificate_status=cert.display_status if cert is not None else "NONE",
+        variants=[
+            VariantView(
+                variant=v,
+                price=convert_price(v.price_amount, currency),
+                currency=currency,
+                available=v.quantity_available,
+            )
+            for v in product.variants.all()
+        ],
+        price_min=convert_price(product.price_min, currency),
+        price_max=convert_price(product.price_max, currency),
+        currency=currency,
+        media=list(product.media.all()),
+        batch=batch,
+        trace_url=f"/trace/{batch.code}/" if batch else None,
+        qr_url=f"/trace/{batch.code}/qr.svg" if batch else None,
+    )

@@ -1,0 +1,129 @@
+"""Template helpers: translated model fields, money, stars, URLs that keep the search state."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.http import HttpRequest, QueryDict
+from django.utils import translation
+
+register = template.Library()
+
+ZERO_DECIMAL = {"VND", "JPY", "KRW"}
+SYMBOLS = {"VND": "₫", "JPY": "¥", "KRW": "₩", "USD": "US$", "EUR": "€", "GBP": "£"}
+
+
+@register.filter
+def tr(obj: Any, field: str) -> str:
+    """`product|tr:"name"` -> name_en in English (when filled), name_vi otherwise."""
+    if obj is None:
+        return ""
+    lang = (translation.get_language() or "vi")[:2]
+    if lang == "en":
+        value = getattr(obj, f"{field}_en", "")
+        if value:
+            return str(value)
+    value = getattr(obj, f"{field}_vi", None)
+    if value is None:
+        value = getattr(obj, field, "")
+    return str(value or "")
+
+
+@register.filter
+def money(amount: Any, currency: str = "VND") -> str:
+    """Format an amount in its currency: 150.000 ₫, ¥1,234, €12.50."""
+    if amount is None or amount == "":
+        return ""
+    currency = (currency or "VND").upper()
+    value = Decimal(str(amount))
+    places = 0 if currency in ZERO_DECIMAL else 2
+    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    lang = (translation.get_language() or "vi")[:2]
+    grouped = f"{value:,.{places}f}"  # 1,234.50
+    if lang == "vi":
+        grouped = grouped.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    text = grouped
+    symbol = SYMBOLS.get(currency, currency + " ")
+    if currency == "VND":
+        return f"{text} {symbol}"
+    return f"{symbol}{text}"
+
+
+@register.filter
+def star_range(stars: int | None) -> range:
+    return range(int(stars or 0))
+
+
+@register.simple_tag
+def url_toggle(request: HttpRequest, key: str, value: Any) -> str:
+    """The current query string with `value` added to or removed from the list `key`.
+    Changing a filter always goes back to page 1."""
+    params: QueryDict = request.GET.copy()
+    values = params.getlist(key)
+    value = str(value)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    params.setlist(key, values)
+    params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag
+def url_set(request: HttpRequest, **kwargs: Any) -> str:
+    """The current query string with single values replaced (None removes the key)."""
+    params: QueryDict = request.GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag
+def qs(**kwargs: Any) -> str:
+    return urlencode({k: v for k, v in kwargs.items() if v not in (None, "")})
+
+
+@register.filter
+def thumbnail_url(product: Any, size: int = 256) -> str:
+    """URL of the product's first image, the smallest thumbnail at least `size` px when one
+    exists. Uses the prefetched media, so it costs no query."""
+    media = list(product.media.all())
+    if not media:
+        return ""
+    first = media[0]
+    thumbs = sorted(first.thumbnails.all(), key=lambda t: t.size)
+    for thumb in thumbs:
+        if thumb.size >= int(size):
+            return str(thumb.image.url)
+    if thumbs:
+        return str(thumbs[-1].image.url)
+    return str(first.image.url)
+
+
+@register.inclusion_tag("storefront/includes/header.html", takes_context=True)
+def site_header(context: template.Context) -> dict[str, Any]:
+    from django_countries import countries
+
+    from storefront.shop import get_shop
+
+    request = context.get("request")
+    shop = get_shop(request) if request is not None else None
+    country_choices = [("VN", str(dict(countries)["VN"]))] + [
+        (code, str(name)) for code, name in countries if code != "VN"
+    ]
+    return {
+        "request": request,
+        "shop": shop,
+        "country_choices": country_choices,
+        "user": context.get("user"),
+        "csrf_token": context.get("csrf_token"),
+        "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
+        "query": request.GET.get("q", "") if request is not None else "",
+    }
