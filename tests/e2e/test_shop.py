@@ -1,0 +1,85 @@
+"""Shopper journeys in a real browser (chromium via Playwright)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.storefront.catalogue import make_catalogue
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def card_names(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t.strip() for t in page.locator(".product-card .card-title").all_inner_texts()]
+
+
+def test_search_cha_ca_and_narrow_by_stars_and_province(page):
+    make_catalogue()
+    page.goto("/")
+    page.shoot("home")
+    box = page.get_by_label("Tìm sản phẩm")
+    box.fill("cha ca")
+    # suggestions come while typing (htmx)
+    page.locator("#suggestions a", has_text="Chả cá Lã Vọng").first.wait_for()
+    page.shoot("suggestions")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=cha\+ca"))
+    assert set(card_names(page)) == {"Chả cá Lã Vọng", "Chả cá Thăng Long"}
+    page.shoot("search")
+
+    page.locator('input[name="stars"][value="5"]').check()
+    page.wait_for_url(re.compile(r"stars=5"))
+    page.locator('input[name="province"][value="01"]').check()
+    page.wait_for_url(re.compile(r"province=01"))
+    assert card_names(page) == ["Chả cá Lã Vọng"]
+    assert "1 sản phẩm" in page.locator(".result-count").inner_text()
+    page.shoot("narrowed")
+    # The URL holds the state: reloading shows the same narrowed page.
+    page.reload()
+    assert card_names(page) == ["Chả cá Lã Vọng"]
+    assert page.locator('input[name="stars"][value="5"]').is_checked()
+
+
+def test_open_a_product_and_read_its_certificate_and_qr(page):
+    catalogue = make_catalogue()
+    page.goto("/search/?q=cha+ca+la+vong")
+    page.get_by_role("link", name="Chả cá Lã Vọng").first.click()
+    page.wait_for_url("**/p/cha-ca-la-vong/")
+    cert = page.locator("#certificate")
+    assert "OCOP-HN-0005" in cert.inner_text()
+    assert "2361/QĐ-BNNMT" in cert.inner_text()
+    expires = catalogue.cha_ca.current_certificate.expires_on.strftime("%d/%m/%Y")
+    assert expires in cert.inner_text()
+    qr = page.locator(".trace-box img")
+    assert qr.get_attribute("src") == "/trace/lot-chaca-2026-01/qr.svg"
+    assert page.locator(".trace-box a").get_attribute("href") == "/trace/lot-chaca-2026-01/"
+    page.shoot("product")
+
+
+def test_switch_language_to_english_and_back(page):
+    make_catalogue()
+    page.goto("/p/cha-ca-la-vong/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    page.get_by_label("Ngôn ngữ").select_option("en")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_url("**/p/la-vong-fish-cake/")
+    assert page.locator("h1").inner_text() == "La Vong fish cake"
+    assert page.get_by_text("Valid until").is_visible()
+    page.shoot("product-en")
+    page.get_by_label("Language").select_option("vi")
+    page.wait_for_function("document.documentElement.lang === 'vi'")
+    assert page.locator("h1").inner_text() == "Chả cá Lã Vọng"
+
+
+def test_keyboard_user_can_skip_to_content(page):
+    make_catalogue()
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # every image has an alt text
+    assert page.locator("img:not([alt])").count() == 0
