@@ -381,7 +381,13 @@ class ElasticsearchBackend(SearchBackend):
         s = s[offset : offset + limit]
         s = s.source(list[Any](HIGHLIGHT_FIELDS))
 
-        response = self._call(self.es.search, index=self.alias, body=s.to_dict())
+        try:
+            response = self._call(self.es.search, index=self.alias, body=s.to_dict())
+        except SearchUnavailable:
+            if self.alias_targets():
+                raise
+            # Nothing indexed yet (no alias): an empty catalogue, not an outage.
+            response = {"hits": {"hits": [], "total": {"value": 0}}, "aggregations": {}}
         hits = []
         order = (
             ["name_en", "name_vi", "description_en", "description_vi"]
@@ -489,6 +495,8 @@ class ElasticsearchBackend(SearchBackend):
             },
             "_source": ["name_vi", "name_en"],
         }
+        if not self.alias_targets():
+            return []
         response = self._call(self.es.search, index=self.alias, body=body)
         out: list[Suggestion] = []
         seen: set[str] = set()
