@@ -27,14 +27,17 @@ MAX_PAGE_SIZE = 100
 # --- Markets and money ----------------------------------------------------------------------
 
 
-def market_for_country(country: str) -> tuple[Any | None, str]:
-    """The market serving `country` and its currency (VND for Vietnam)."""
-    return None, "VND"
+def market_for_country(country: str) -> tuple[Any | None, str, Decimal | None]:
+    """The market serving `country`, its currency (VND for Vietnam) and the VND rate."""
+    return None, "VND", None
 
 
-def convert_price(amount_vnd: Decimal | None, currency: str) -> Decimal | None:
+def convert_price(amount_vnd: Decimal | None, shop: Any) -> Decimal | None:
+    """`amount_vnd` in the shop's currency (the markets domain converts and rounds)."""
     if amount_vnd is None:
         return None
+    if shop is None or shop.currency == "VND" or shop.rate is None:
+        return amount_vnd
     return amount_vnd
 
 
@@ -326,6 +329,10 @@ def product_page(*, slug: str, shop: Any) -> ProductPage | None:
     if product is None:
         return None
     currency = shop.currency if shop is not None else "VND"
+
+    def convert(amount: Decimal | None) -> Decimal | None:
+        return convert_price(amount, shop)
+
     cert = product.current_certificate
     batches = list(product.batches.all())
     batch = batches[0] if batches else None
@@ -337,14 +344,14 @@ def product_page(*, slug: str, shop: Any) -> ProductPage | None:
         variants=[
             VariantView(
                 variant=v,
-                price=convert_price(v.price_amount, currency),
+                price=convert(v.price_amount),
                 currency=currency,
                 available=v.quantity_available,
             )
             for v in product.variants.all()
         ],
-        price_min=convert_price(product.price_min, currency),
-        price_max=convert_price(product.price_max, currency),
+        price_min=convert(product.price_min),
+        price_max=convert(product.price_max),
         currency=currency,
         media=list(product.media.all()),
         batch=batch,

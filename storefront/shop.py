@@ -7,6 +7,7 @@ from the markets domain. Views call `get_shop(request)` once and pass the result
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,13 @@ class Shop:
     country_name: str
     currency: str
     market: Any | None = None
+    rate: Decimal | None = None  # units of `currency` per 1 VND; None for VND
+
+    def convert(self, amount_vnd: Decimal | None) -> Decimal | None:
+        """A VND amount in the shopper's currency, with the rate loaded once per request."""
+        from storefront import adapters
+
+        return adapters.convert_price(amount_vnd, self)
 
     @property
     def is_domestic(self) -> bool:
@@ -49,7 +57,7 @@ def set_country(request: HttpRequest, code: str) -> bool:
     return True
 
 
-def _market_and_currency(country: str) -> tuple[Any | None, str]:
+def _market_currency_rate(country: str) -> tuple[Any | None, str, Decimal | None]:
     from storefront import adapters
 
     return adapters.market_for_country(country)
@@ -60,13 +68,14 @@ def get_shop(request: HttpRequest) -> Shop:
     if cached is not None:
         return cached
     country = get_country(request)
-    market, currency = _market_and_currency(country)
+    market, currency, rate = _market_currency_rate(country)
     shop = Shop(
         language=translation.get_language() or settings.LANGUAGE_CODE,
         country=country,
         country_name=str(dict(countries)[country]),
         currency=currency,
         market=market,
+        rate=rate,
     )
     request._storefront_shop = shop  # type: ignore[attr-defined]
     return shop

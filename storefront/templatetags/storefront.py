@@ -53,6 +53,30 @@ def money(amount: Any, currency: str = "VND") -> str:
 
 
 @register.filter
+def price(amount_vnd: Any, shop: Any) -> str:
+    """A VND amount shown in the shopper's currency: `{{ p.price_min|price:shop }}`."""
+    if amount_vnd is None or amount_vnd == "":
+        return ""
+    if shop is None:
+        return money(amount_vnd, "VND")
+    return money(shop.convert(Decimal(str(amount_vnd))), shop.currency)
+
+
+STORAGE_LABELS = {
+    "AMBIENT": ("Nhiệt độ thường", "Room temperature"),
+    "CHILLED": ("Bảo quản lạnh", "Chilled"),
+    "FROZEN": ("Đông lạnh", "Frozen"),
+    "FRESH": ("Tươi", "Fresh"),
+}
+
+
+@register.filter
+def storage_label(value: str) -> str:
+    vi, en = STORAGE_LABELS.get(str(value), (str(value), str(value)))
+    return en if (translation.get_language() or "vi")[:2] == "en" else vi
+
+
+@register.filter
 def star_range(stars: int | None) -> range:
     return range(int(stars or 0))
 
