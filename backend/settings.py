@@ -8,10 +8,15 @@ every variable with its default.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from kombu import Exchange, Queue
+
+from backend.core.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -21,7 +26,10 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Core -----------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-change-me-in-production-0123456789")
+# The development default starts with "django-insecure-", so `check --deploy` refuses it.
+SECRET_KEY = env.str(
+    "SECRET_KEY", default="django-insecure-dev-key-change-me-in-production-0123456789"
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PUBLIC_URL = env.str("PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -55,6 +63,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Answers /healthz and /readyz before the HTTPS redirect and host validation (probes).
+    "backend.core.middleware.HealthCheckMiddleware",
+    # X-Request-ID on every log line and response; one JSON access line per request.
+    "backend.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +114,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+    # A pooled connection is checked before reuse, so a database restart costs no 500s.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+# Optional read replica (PostgreSQL streaming replica) for catalogue reads; see
+# backend/core/db_router.py for what is read there. Tests mirror it onto the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})
+    DATABASES["replica"]["OPTIONS"].setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["backend.core.db_router.ReadReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -112,10 +143,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# --- Cache ----------------------------------------------------------------------------------
-# Local memory by default; set CACHE_URL=redis://127.0.0.1:6379/1 in production.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ocop")}
+# --- Cache and sessions -----------------------------------------------------------------------
+# Local memory by default. When REDIS_URL is set in the environment (and CACHE_URL is not),
+# the cache is Redis database 1 of that server; CACHE_URL always wins.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+_default_cache_url = "locmemcache://ocop"
+if "REDIS_URL" in os.environ:
+    _default_cache_url = REDIS_URL.rsplit("/", 1)[0] + "/1"
+CACHES = {"default": env.cache_url("CACHE_URL", default=_default_cache_url)}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Bounded waits: a Redis outage makes requests fail fast (and /readyz say so), not hang.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 2)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 2)
+    CACHES["default"].setdefault("KEY_PREFIX", "ocop")
+# Sessions: in the cache backed by the database when the cache is Redis (fast, and nobody is
+# logged out when Redis restarts), in the database otherwise.
+SESSION_ENGINE = env.str(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db"
+    if "redis" in CACHES["default"]["BACKEND"].lower()
+    else "django.contrib.sessions.backends.db",
+)
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -139,17 +188,32 @@ AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="ap-southeast-1")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
 AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", default=600)
+# "path" for MinIO and most S3-compatible stores; empty lets boto3 choose (AWS).
+AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="") or None
+AWS_S3_SIGNATURE_VERSION = "s3v4"
 AWS_DEFAULT_ACL = None
 AWS_S3_FILE_OVERWRITE = False
+# Private documents may live in their own bucket (default: the same bucket, "private/" prefix).
+AWS_PRIVATE_BUCKET_NAME = env.str("AWS_PRIVATE_BUCKET_NAME", default="") or AWS_STORAGE_BUCKET_NAME
 
 if AWS_STORAGE_BUCKET_NAME:
+    # Public media: plain URLs (bucket policy or CDN grants read on media/).
     _media_backend = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"querystring_auth": False, "location": "media"},
     }
+    # Private documents (certificates, Halal/HACCP/FDA files): never public, reached only
+    # through signed URLs valid AWS_QUERYSTRING_EXPIRE seconds; never through the CDN domain.
     _private_backend = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"querystring_auth": True, "location": "private"},
+        "OPTIONS": {
+            "bucket_name": AWS_PRIVATE_BUCKET_NAME,
+            "querystring_auth": True,
+            "querystring_expire": AWS_QUERYSTRING_EXPIRE,
+            "location": "private",
+            "custom_domain": None,
+            "default_acl": "private",
+        },
     }
 else:
     _media_backend = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -163,6 +227,9 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
 # Serve static files from the apps' folders without collectstatic (make run); production
 # runs collectstatic at build time and sets this to false.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+# Seconds browsers cache static files without a content hash in the name; hashed names
+# (CompressedManifestStaticFilesStorage) are cached forever by whitenoise regardless.
+WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=60)
 
 STORAGES = {
     "default": _media_backend,
@@ -187,7 +254,46 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker dies mid-run goes back to the queue (tasks are idempotent, see
+# infra/README.md), and a worker takes one message at a time so long exports don't hold others.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_WORKER_PREFETCH_MULTIPLIER", default=1)
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers an unacknowledged message after this many seconds: longer than the
+# longest task, or a slow task would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Queues by kind of work; each gets its own workers (infra/docker-compose.yml, infra/k8s/).
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name)
+    for name in ("default", "indexing", "email", "exports")
+]
+# Routing by module and name: search index work, e-mails and exports/reports. Anything else
+# goes to "default".
+CELERY_TASK_ROUTES = {
+    "search.tasks.*": {"queue": "indexing"},
+    "*.tasks.send_*": {"queue": "email"},
+    "*.email.*": {"queue": "email"},
+    "*.tasks.export_*": {"queue": "exports"},
+    "*.exports.*": {"queue": "exports"},
+}
+# Periodic jobs, run by exactly one `celery beat` process. Only tasks that exist are listed;
+# the jobs still to be written are the TODO list in infra/README.md.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "search-retry-failed-sync": {
+        "task": "search.tasks.sync_products",
+        "schedule": crontab(minute="*/10"),
+        "args": ([],),
+    },
+}
 
 # --- Search ---------------------------------------------------------------------------------
 # Empty: the database backend. Set to http://host:9200 to use Elasticsearch.
@@ -228,20 +334,26 @@ DEFAULT_CURRENCY = "VND"
 OCOP_CERTIFICATE_VALIDITY_MONTHS = 36
 
 # --- Security (production) ------------------------------------------------------------------
+# Production sets all of these (infra/.env.example); `manage.py check --deploy` then passes.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Probes call pods over plain HTTP (HealthCheckMiddleware answers them first anyway).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The TLS-terminating proxy (ingress, load balancer) sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# --- Logging --------------------------------------------------------------------------------
+# LOG_FORMAT=json in production: one JSON object per line with time, level, logger, message
+# and the request ID (X-Request-ID); "text" is the readable console format of `make run`.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
