@@ -83,3 +83,19 @@ def test_keyboard_user_can_skip_to_content(page):
     assert page.evaluate("document.activeElement.id") == "main"
     # every image has an alt text
     assert page.locator("img:not([alt])").count() == 0
+
+
+def test_phone_layout_has_no_horizontal_scroll(page):
+    make_catalogue()
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url, name in (
+        ("/", "home-phone"),
+        ("/search/?q=cha+ca", "search-phone"),
+        ("/p/cha-ca-la-vong/", "product-phone"),
+    ):
+        page.goto(url)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
+        page.shoot(name)
