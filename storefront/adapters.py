@@ -358,3 +358,99 @@ def product_page(*, slug: str, shop: Any) -> ProductPage | None:
         trace_url=f"/trace/{batch.code}/" if batch else None,
         qr_url=f"/trace/{batch.code}/qr.svg" if batch else None,
     )
+
+
+# --- Producer dashboard -------------------------------------------------------------------------
+
+
+def producer_of(user: Any) -> Any | None:
+    """The producer `user` works for, or None (one membership per user)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from backend.producers.models import ProducerMember
+
+    member = (
+        ProducerMember.objects.select_related("producer", "producer__province")
+        .filter(user=user)
+        .first()
+    )
+    return member.producer if member is not None else None
+
+
+@dataclass
+class DashboardRow:
+    product: Product
+    stars: int | None
+    variants: list[Any]
+    stock: int
+    available: int
+
+
+@dataclass
+class Dashboard:
+    producer: Any
+    rows: list[DashboardRow]
+    expiring_certificates: list[Any]
+    expiring_documents: list[Any]
+    status_counts: dict[str, int]
+
+
+EXPIRY_WARNING_DAYS = 60
+
+
+def producer_dashboard(*, producer: Any) -> Dashboard:
+    from backend.certification.models import OcopCertificate, ProducerDocument
+
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    products = list(
+        Product.objects.filter(producer=producer)
+        .select_related("current_certificate", "category")
+        .prefetch_related("variants")
+        .order_by("name_vi", "pk")
+    )
+    rows = []
+    counts: dict[str, int] = {}
+    for p in products:
+        variants = list(p.variants.all())
+        rows.append(
+            DashboardRow(
+                product=p,
+                stars=product_stars(p),
+                variants=variants,
+                stock=sum(v.quantity for v in variants),
+                available=sum(v.quantity_available for v in variants),
+            )
+        )
+        counts[p.moderation_status] = counts.get(p.moderation_status, 0) + 1
+    certificates = list(
+        OcopCertificate.objects.filter(
+            product__producer=producer,
+            status=CertificateStatus.VERIFIED,
+            expires_on__lte=soon,
+        )
+        .select_related("product")
+        .order_by("expires_on")
+    )
+    documents = list(
+        ProducerDocument.objects.filter(
+            producer=producer, expires_on__isnull=False, expires_on__lte=soon
+        ).order_by("expires_on")
+    )
+    return Dashboard(
+        producer=producer,
+        rows=rows,
+        expiring_certificates=certificates,
+        expiring_documents=documents,
+        status_counts=counts,
+    )
+
+
+def producer_product(*, producer: Any, pk: int) -> Product | None:
+    """One of the producer's own products (any moderation status); None for anyone else's."""
+    return (
+        Product.objects.filter(producer=producer, pk=pk)
+        .select_related("current_certificate", "category")
+        .prefetch_related("variants")
+        .first()
+    )

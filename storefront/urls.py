@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from storefront.views import account, catalogue, preferences
+from storefront.views import account, catalogue, preferences, producer
 
 app_name = "storefront"
 
@@ -15,5 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/signup/", account.signup, name="signup"),
     path("account/login/", account.SignInView.as_view(), name="login"),
     path("account/logout/", account.signout, name="logout"),
+    path("producer/", producer.dashboard, name="producer"),
+    path("producer/products/<int:pk>/", producer.product_edit, name="producer_product"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -76,6 +76,21 @@ def storage_label(value: str) -> str:
     return en if (translation.get_language() or "vi")[:2] == "en" else vi
 
 
+MODERATION_LABELS = {
+    "DRAFT": ("Bản nháp", "Draft"),
+    "PENDING_REVIEW": ("Chờ duyệt", "Waiting for review"),
+    "APPROVED": ("Đã duyệt", "Approved"),
+    "REJECTED": ("Bị từ chối", "Rejected"),
+    "ARCHIVED": ("Đã lưu trữ", "Archived"),
+}
+
+
+@register.filter
+def moderation_label(value: str) -> str:
+    vi, en = MODERATION_LABELS.get(str(value), (str(value), str(value)))
+    return en if (translation.get_language() or "vi")[:2] == "en" else vi
+
+
 @register.filter
 def star_range(stars: int | None) -> range:
     return range(int(stars or 0))
@@ -137,8 +152,12 @@ def site_header(context: template.Context) -> dict[str, Any]:
 
     from storefront.shop import get_shop
 
+    from storefront import adapters
+
     request = context.get("request")
     shop = get_shop(request) if request is not None else None
+    user = context.get("user")
+    is_producer = adapters.producer_of(user) is not None if user is not None else False
     country_choices = [("VN", str(dict(countries)["VN"]))] + [
         (code, str(name)) for code, name in countries if code != "VN"
     ]
@@ -146,7 +165,8 @@ def site_header(context: template.Context) -> dict[str, Any]:
         "request": request,
         "shop": shop,
         "country_choices": country_choices,
-        "user": context.get("user"),
+        "user": user,
+        "is_producer": is_producer,
         "csrf_token": context.get("csrf_token"),
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         "query": request.GET.get("q", "") if request is not None else "",
