@@ -150,9 +150,8 @@ def thumbnail_url(product: Any, size: int = 256) -> str:
 def site_header(context: template.Context) -> dict[str, Any]:
     from django_countries import countries
 
-    from storefront.shop import get_shop
-
     from storefront import adapters
+    from storefront.shop import get_shop
 
     request = context.get("request")
     shop = get_shop(request) if request is not None else None
