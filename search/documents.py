@@ -10,6 +10,7 @@ certification services re-sync through `search.sync.schedule_products`.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -17,100 +18,145 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 
 from backend.catalogue.models import ModerationStatus, Product, ProductVariant
 from backend.certification.models import CertificateStatus
+from backend.places.models import ProvinceAlias
 
 
 def public_products() -> QuerySet[Product]:
     return Product.objects.filter(moderation_status=ModerationStatus.APPROVED)
 
 
-def _queryset() -> QuerySet[Product]:
+_COLUMNS = {
+    "id": "pk",
+    "name_vi": "name_vi",
+    "name_en": "name_en",
+    "description_vi": "description_vi",
+    "description_en": "description_en",
+    "category_code": "category__code",
+    "category_name_vi": "category__name_vi",
+    "category_name_en": "category__name_en",
+    "group_code": "category__parent__code",
+    "group_name_vi": "category__parent__name_vi",
+    "group_name_en": "category__parent__name_en",
+    "cert_stars": "current_certificate__stars",
+    "cert_potential": "current_certificate__potential_five_star",
+    "cert_from": "current_certificate__decision_date",
+    "cert_until": "current_certificate__expires_on",
+    "cert_status": "current_certificate__status",
+    "province_id": "province_id",
+    "province_code": "province__code",
+    "province_name": "province__short_name",
+    "province_name_en": "province__name_en",
+    "commune_name": "commune__name",
+    "craft_village_slug": "craft_village__slug",
+    "craft_village_name": "craft_village__name",
+    "craft_vi": "craft_village__craft_vi",
+    "craft_en": "craft_village__craft_en",
+    "producer_id": "producer_id",
+    "producer_name": "producer__name",
+    "producer_kind": "producer__kind",
+    "price_min": "price_min",
+    "price_max": "price_max",
+    "created_at": "created_at",
+    "in_stock": "has_stock",
+}
+
+
+def _rows(products: QuerySet[Product], limit: int | None = None) -> list[dict[str, Any]]:
+    """Flat rows (values(), no model instances: indexing reads many of them)."""
     in_stock = ProductVariant.objects.filter(
         product=OuterRef("pk"), quantity__gt=F("quantity_allocated")
     )
-    return (
-        public_products()
-        .select_related(
-            "category__parent",
-            "province",
-            "commune",
-            "craft_village",
-            "producer",
-            "current_certificate",
-        )
-        .prefetch_related("province__aliases")
-        .annotate(has_stock=Exists(in_stock))
-        .order_by("pk")
-    )
+    rows = products.annotate(has_stock=Exists(in_stock)).order_by("pk").values(*_COLUMNS.values())
+    return list(rows[:limit] if limit is not None else rows)
+
+
+def _aliases(province_ids: Iterable[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for pid, name in ProvinceAlias.objects.filter(province_id__in=set(province_ids)).values_list(
+        "province_id", "name"
+    ):
+        names.setdefault(pid, []).append(name)
+    return names
 
 
 def _amount(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def product_document(product: Product) -> dict[str, Any]:
-    category = product.category
-    group = category.parent or category
-    province = product.province
-    village = product.craft_village
-    producer = product.producer
-    cert = product.current_certificate
-    verified = cert is not None and cert.status == CertificateStatus.VERIFIED
-    names = [n for n in (product.name_vi, product.name_en) if n]
+def _date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def product_document(row: dict[str, Any], aliases: dict[int, list[str]]) -> dict[str, Any]:
+    """The indexed document of one product row (see `_COLUMNS`)."""
+    r = {key: row[column] for key, column in _COLUMNS.items()}
+    verified = r["cert_status"] == CertificateStatus.VERIFIED and r["cert_stars"] is not None
+    # A product set's group is its parent; a product filed under a group is its own group.
+    group = (
+        (r["group_code"], r["group_name_vi"], r["group_name_en"])
+        if r["group_code"]
+        else (r["category_code"], r["category_name_vi"], r["category_name_en"])
+    )
+    names = [n for n in (r["name_vi"], r["name_en"]) if n]
     return {
-        "id": product.pk,
-        "name_vi": product.name_vi,
-        "name_en": product.name_en,
-        "description_vi": product.description_vi,
-        "description_en": product.description_en,
-        "category_code": category.code,
-        "category_name_vi": category.name_vi,
-        "category_name_en": category.name_en,
-        "group_code": group.code,
-        "group_name_vi": group.name_vi,
-        "group_name_en": group.name_en,
-        "stars": cert.stars if verified and cert else None,
-        "potential_five_star": bool(verified and cert and cert.potential_five_star),
-        "certificate_valid_from": cert.decision_date.isoformat() if verified and cert else None,
-        "certificate_valid_until": cert.expires_on.isoformat() if verified and cert else None,
-        "province_code": province.code,
-        "province_name": province.short_name,
-        "province_name_en": province.name_en,
-        "former_province_names": [a.name for a in province.aliases.all()],
-        "commune_name": product.commune.name if product.commune else "",
-        "craft_village_slug": village.slug if village else "",
-        "craft_village_name": village.name if village else "",
-        "craft_village_craft": " ".join(filter(None, [village.craft_vi, village.craft_en]))
-        if village
-        else "",
-        "producer_id": producer.pk,
-        "producer_name": producer.name,
-        "producer_kind": producer.kind,
-        "price_min": _amount(product.price_min),
-        "price_max": _amount(product.price_max),
-        "in_stock": bool(getattr(product, "has_stock", False)),
-        "created_at": product.created_at.isoformat(),
+        "id": r["id"],
+        "name_vi": r["name_vi"],
+        "name_en": r["name_en"],
+        "description_vi": r["description_vi"],
+        "description_en": r["description_en"],
+        "category_code": r["category_code"],
+        "category_name_vi": r["category_name_vi"],
+        "category_name_en": r["category_name_en"],
+        "group_code": group[0],
+        "group_name_vi": group[1],
+        "group_name_en": group[2],
+        "stars": r["cert_stars"] if verified else None,
+        "potential_five_star": bool(verified and r["cert_potential"]),
+        "certificate_valid_from": _date(r["cert_from"]) if verified else None,
+        "certificate_valid_until": _date(r["cert_until"]) if verified else None,
+        "province_code": r["province_code"],
+        "province_name": r["province_name"],
+        "province_name_en": r["province_name_en"],
+        "former_province_names": aliases.get(r["province_id"], []),
+        "commune_name": r["commune_name"] or "",
+        "craft_village_slug": r["craft_village_slug"] or "",
+        "craft_village_name": r["craft_village_name"] or "",
+        "craft_village_craft": " ".join(filter(None, [r["craft_vi"], r["craft_en"]])),
+        "producer_id": r["producer_id"],
+        "producer_name": r["producer_name"],
+        "producer_kind": r["producer_kind"],
+        "price_min": _amount(r["price_min"]),
+        "price_max": _amount(r["price_max"]),
+        "in_stock": bool(r["in_stock"]),
+        "created_at": r["created_at"].isoformat(),
         "markets": [],
         "suggest": names,
     }
 
 
+def _documents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    aliases = _aliases(r["province_id"] for r in rows)
+    return [product_document(r, aliases) for r in rows]
+
+
 def build_documents(ids: Iterable[int]) -> list[dict[str, Any]]:
-    """Documents of the given products that are public (the others are left out)."""
+    """Documents of the given products that are public (the others are left out), in two
+    queries whatever their number."""
     ids = list(ids)
     if not ids:
         return []
-    return [product_document(p) for p in _queryset().filter(pk__in=ids)]
+    return _documents(_rows(public_products().filter(pk__in=ids)))
 
 
 def iter_document_batches(batch_size: int = 500) -> Iterator[list[dict[str, Any]]]:
     """Every public product, in batches keyed on the primary key (no OFFSET scans)."""
     last = 0
     while True:
-        batch = list(_queryset().filter(pk__gt=last)[:batch_size])
-        if not batch:
+        rows = _rows(public_products().filter(pk__gt=last), batch_size)
+        if not rows:
             return
-        last = batch[-1].pk
-        yield [product_document(p) for p in batch]
+        last = rows[-1]["pk"]
+        yield _documents(rows)
 
 
 def count_public_products() -> int:

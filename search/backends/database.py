@@ -8,6 +8,7 @@ is replaced by the vocabulary words most similar to it by trigrams (typo toleran
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
+from django.utils import timezone
 
 from backend.catalogue.models import Product
 from backend.core.text import fold
@@ -58,6 +60,7 @@ _ROW_FIELDS = [
     "created_at",
     "markets",
     "suggest_text",
+    "indexed_at",
 ]
 
 
@@ -65,13 +68,22 @@ def _padded(*parts: str | None) -> str:
     return f" {fold(' '.join(p for p in parts if p))} "
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_cached(text: str) -> str:
+    return fold(text)
+
+
+def _padded_repeated(*parts: str | None) -> str:
+    """Like `_padded` for names repeated across products (categories, places, producers)."""
+    return " " + " ".join(f for f in (_fold_cached(p) for p in parts if p) if f) + " "
+
+
 def document_row(doc: dict[str, Any]) -> ProductSearchDocument:
     return ProductSearchDocument(
         product_id=doc["id"],
         name_text=_padded(doc["name_vi"], doc["name_en"]),
-        body_text=_padded(
-            doc["description_vi"],
-            doc["description_en"],
+        body_text=_padded(doc["description_vi"], doc["description_en"])
+        + _padded_repeated(
             doc["category_name_vi"],
             doc["category_name_en"],
             doc["group_name_vi"],
@@ -83,7 +95,7 @@ def document_row(doc: dict[str, Any]) -> ProductSearchDocument:
             doc["craft_village_name"],
             doc["craft_village_craft"],
             doc["producer_name"],
-        ),
+        ).lstrip(),
         category_code=doc["category_code"],
         group_code=doc["group_code"],
         stars=doc["stars"],
@@ -114,6 +126,10 @@ def certificate_in_force(day: datetime.date) -> Q:
 class DatabaseBackend(SearchBackend):
     name = "database"
 
+    def __init__(self) -> None:
+        # Words this instance has written already (a full reindex sees the same ones often).
+        self._known_terms: set[str] = set()
+
     # --- indexing -----------------------------------------------------------------------
     @transaction.atomic
     def index_documents(self, documents: Sequence[dict]) -> None:
@@ -130,6 +146,8 @@ class DatabaseBackend(SearchBackend):
         words: set[str] = set()
         for row in rows:
             words.update(w for w in (row.name_text + row.body_text).split() if len(w) <= 64)
+        words -= self._known_terms
+        self._known_terms |= words
         SearchTerm.objects.bulk_create(
             [SearchTerm(term=w, length=len(w)) for w in sorted(words)],
             ignore_conflicts=True,
@@ -144,14 +162,14 @@ class DatabaseBackend(SearchBackend):
         from ..progress import progress_bar
 
         total = 0
+        started = timezone.now()
         with progress_bar(count_public_products(), "database", enabled=progress) as advance:
-            seen: list[int] = []
             for batch in iter_document_batches(batch_size):
                 self.index_documents(batch)
-                seen.extend(d["id"] for d in batch)
                 total += len(batch)
                 advance(len(batch))
-        ProductSearchDocument.objects.exclude(product_id__in=seen).delete()
+        # Rows not rewritten by this run belong to products that are gone or not public.
+        ProductSearchDocument.objects.filter(indexed_at__lt=started).delete()
         return total
 
     # --- query building -----------------------------------------------------------------
