@@ -1,0 +1,64 @@
+"""Database backend specifics: query counts, typo expansion, the document rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from search.backends.base import SearchFilters, SearchQuery
+from search.backends.database import MIN_SIMILARITY, DatabaseBackend
+from search.documents import build_documents
+from search.models import ProductSearchDocument, SearchTerm
+from search.text import similarity
+from tests.factories import OcopCertificateFactory, ProductFactory, ProductVariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(backend, query):
+    with CaptureQueriesContext(connection) as ctx:
+        backend.search(query)
+    return len(ctx.captured_queries)
+
+
+def test_search_with_all_facets_takes_constant_queries():
+    backend = DatabaseBackend()
+    for _ in range(3):
+        OcopCertificateFactory(product=ProductVariantFactory(product__name_vi="Chè Thái").product)
+    backend.reindex()
+    query = SearchQuery(text="che thai", filters=SearchFilters(stars=[4], provinces=["01"]))
+    few = _queries(backend, query)
+    for _ in range(20):
+        OcopCertificateFactory(product=ProductVariantFactory(product__name_vi="Chè Thái").product)
+    backend.reindex()
+    assert backend.search(query).total == 23
+    assert _queries(backend, query) == few
+
+
+def test_building_documents_takes_two_queries(django_assert_num_queries):
+    products = [ProductVariantFactory().product for _ in range(5)]
+    with django_assert_num_queries(2):  # rows with joins, then former province names
+        documents = build_documents([p.pk for p in products])
+    assert len(documents) == 5
+    assert documents[0]["former_province_names"] == []  # Hà Nội has none
+
+
+def test_typo_expands_to_similar_known_words():
+    backend = DatabaseBackend()
+    ProductFactory(name_vi="Gốm Bát Tràng")
+    backend.reindex()
+    assert SearchTerm.objects.filter(term="trang").exists()
+    assert backend.expand_tokens(["bat", "trag"]) == [["bat"], ["trang"]]
+    # A short word is taken as it is (Vietnamese syllables differ by one letter).
+    assert backend.expand_tokens(["ba"]) == [["ba"]]
+    assert similarity("trag", "trang") >= MIN_SIMILARITY > similarity("trag", "gom")
+
+
+def test_document_row_is_folded():
+    backend = DatabaseBackend()
+    product = ProductFactory(name_vi="Đặc sản Chả cá", name_en="Fish cake")
+    backend.index_products([product.pk])
+    row = ProductSearchDocument.objects.get(product=product)
+    assert row.name_text == " dac san cha ca fish cake "
+    assert " ha noi " in row.body_text
