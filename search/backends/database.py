@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -182,6 +182,9 @@ class DatabaseBackend(SearchBackend):
             if edits == 0 or SearchTerm.objects.filter(term__startswith=token).exists():
                 expanded.append([token])
                 continue
+            if _has_pg_trgm():
+                expanded.append(self._similar_terms_pg(token, edits) or [token])
+                continue
             candidates = SearchTerm.objects.filter(
                 length__gte=len(token) - edits, length__lte=len(token) + edits
             ).values_list("term", flat=True)
@@ -192,6 +195,26 @@ class DatabaseBackend(SearchBackend):
             close = [c for s, c in scored[:MAX_EXPANSIONS] if s >= MIN_SIMILARITY]
             expanded.append(close or [token])
         return expanded
+
+    @staticmethod
+    def _similar_terms_pg(token: str, edits: int) -> list[str]:
+        """pg_trgm's similarity, served by the trigram index on the vocabulary."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM search_searchterm "
+                "WHERE term %% %s AND length BETWEEN %s AND %s AND similarity(term, %s) >= %s "
+                "ORDER BY similarity(term, %s) DESC, term LIMIT %s",
+                [
+                    token,
+                    len(token) - edits,
+                    len(token) + edits,
+                    token,
+                    MIN_SIMILARITY,
+                    token,
+                    MAX_EXPANSIONS,
+                ],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     @staticmethod
     def _text_filter(alternatives: list[list[str]]) -> Q:
@@ -400,6 +423,19 @@ class DatabaseBackend(SearchBackend):
                 name = name_en if prefix in fold(name_en) else name_vi
             out.append(Suggestion(kind=SuggestionKind.PRODUCT, text=name, value=str(pid)))
         return out
+
+
+def _has_pg_trgm() -> bool:
+    """Whether pg_trgm is enabled in this database (checked once per connection)."""
+    if connection.vendor != "postgresql":
+        return False
+    cached = getattr(connection, "_search_pg_trgm", None)
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            cached = cursor.fetchone() is not None
+        connection._search_pg_trgm = cached  # type: ignore[attr-defined]
+    return bool(cached)
 
 
 def _price_range_q(low: Decimal | None, high: Decimal | None) -> Q:

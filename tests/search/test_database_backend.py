@@ -62,3 +62,13 @@ def test_document_row_is_folded():
     row = ProductSearchDocument.objects.get(product=product)
     assert row.name_text == " dac san cha ca fish cake "
     assert " ha noi " in row.body_text
+
+
+def test_pg_trgm_serves_typos_on_postgresql(requires_postgres):
+    from search.backends.database import _has_pg_trgm
+
+    assert _has_pg_trgm(), "migration search.0002 enables pg_trgm when allowed"
+    backend = DatabaseBackend()
+    ProductFactory(name_vi="Gốm Bát Tràng")
+    backend.reindex()
+    assert backend.expand_tokens(["bat", "trag"]) == [["bat"], ["trang"]]
