@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from backend.graphql.core.view import GraphQLView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("graphql/", GraphQLView.as_view(graphiql=True), name="api"),
+]
