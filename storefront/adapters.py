@@ -16,9 +16,10 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from backend.catalogue.models import Category, ModerationStatus, Product, ProductMedia
+from backend.catalogue import selectors as catalogue_selectors
+from backend.catalogue.models import Category, Product, ProductMedia
 from backend.certification.models import CertificateStatus
-from backend.producers.models import VerificationStatus
+from backend.traceability import selectors as trace_selectors
 
 PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
@@ -51,40 +52,24 @@ def _media_prefetch() -> Prefetch:
 
 
 def public_products() -> QuerySet[Product]:
-    """Approved products of producers that are not rejected or suspended."""
-    return (
-        Product.objects.filter(moderation_status=ModerationStatus.APPROVED)
-        .exclude(
-            producer__verification_status__in=[
-                VerificationStatus.REJECTED,
-                VerificationStatus.SUSPENDED,
-            ]
-        )
-        .select_related("current_certificate", "province", "producer", "craft_village", "category")
-        .prefetch_related(_media_prefetch())
-    )
-
-
-def _certificate_in_force(today: datetime.date) -> Q:
-    return Q(
-        current_certificate__status=CertificateStatus.VERIFIED,
-        current_certificate__decision_date__lte=today,
-        current_certificate__expires_on__gte=today,
-    )
+    """The catalogue's public products, with what a product card shows joined or prefetched."""
+    return catalogue_selectors.with_list_relations(
+        catalogue_selectors.public_products()
+    ).prefetch_related(_media_prefetch())
 
 
 def product_stars(product: Product) -> int | None:
-    cert = product.current_certificate
-    if cert is None or not cert.is_valid:
-        return None
-    return int(cert.stars)
+    return catalogue_selectors.product_stars(product)
+
+
+def product_potential_five_star(product: Product) -> bool:
+    return catalogue_selectors.product_potential_five_star(product)
 
 
 def top_products(*, limit: int = 8) -> list[Product]:
     """5-star and potential-5-star products with a certificate in force."""
-    today = timezone.localdate()
     qs = public_products().filter(
-        _certificate_in_force(today)
+        catalogue_selectors.in_force_q()
         & (Q(current_certificate__stars=5) | Q(current_certificate__potential_five_star=True))
     )
     return list(qs.order_by("-current_certificate__stars", "name_vi", "pk")[:limit])
@@ -95,7 +80,7 @@ def product_groups() -> list[Category]:
 
 
 def product_by_slug(slug: str) -> Product | None:
-    qs = public_products().prefetch_related("variants", "batches")
+    qs = public_products().prefetch_related("variants")
     return qs.filter(Q(slug=slug) | Q(slug_en=slug)).first()
 
 
@@ -334,8 +319,7 @@ def product_page(*, slug: str, shop: Any) -> ProductPage | None:
         return convert_price(amount, shop)
 
     cert = product.current_certificate
-    batches = list(product.batches.all())
-    batch = batches[0] if batches else None
+    batch = trace_selectors.newest_batches([product.pk]).get(product.pk)
     return ProductPage(
         product=product,
         stars=product_stars(product),
@@ -355,8 +339,8 @@ def product_page(*, slug: str, shop: Any) -> ProductPage | None:
         currency=currency,
         media=list(product.media.all()),
         batch=batch,
-        trace_url=f"/trace/{batch.code}/" if batch else None,
-        qr_url=f"/trace/{batch.code}/qr.svg" if batch else None,
+        trace_url=trace_selectors.trace_path(batch.code) if batch else None,
+        qr_url=trace_selectors.trace_qr_path(batch.code) if batch else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -9,6 +10,7 @@ from urllib.parse import urlencode
 from django import template
 from django.http import HttpRequest, QueryDict
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -89,6 +91,29 @@ MODERATION_LABELS = {
 def moderation_label(value: str) -> str:
     vi, en = MODERATION_LABELS.get(str(value), (str(value), str(value)))
     return en if (translation.get_language() or "vi")[:2] == "en" else vi
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def snippet(marked: str | None) -> str:
+    """A search highlight: the text escaped, with only the <em> marks kept as markup."""
+    if not marked:
+        return ""
+    raw = html.unescape(str(marked))
+    escaped = html.escape(raw).replace("&lt;em&gt;", "<em>").replace("&lt;/em&gt;", "</em>")
+    return mark_safe(escaped)
+
+
+@register.filter
+def stars_of(product: Any) -> int | None:
+    """The product's stars today, by the catalogue's one star rule."""
+    from storefront import adapters
+
+    return adapters.product_stars(product)
 
 
 @register.filter

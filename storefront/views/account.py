@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
+from backend.accounts.services import user_register
+from backend.core.errors import ServiceError
 from storefront.forms import SignInForm, SignUpForm
 from storefront.views.common import render_page
 from storefront.views.preferences import safe_next
@@ -28,33 +30,26 @@ def signup(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("storefront:home"))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = _register(form, language=translation.get_language() or "vi")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return HttpResponseRedirect(safe_next(request, reverse("storefront:home")))
+        data = form.cleaned_data
+        try:
+            user = user_register(
+                email=data["email"],
+                password=data["password1"],
+                full_name=data.get("full_name", ""),
+                language_code=(translation.get_language() or "vi")[:2],
+            )
+        except ServiceError as exc:
+            for error in exc.errors:
+                field = FORM_FIELDS.get(error.field or "")
+                form.add_error(field, error.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return HttpResponseRedirect(safe_next(request, reverse("storefront:home")))
     return render_page(request, "storefront/account/signup.html", {"form": form})
 
 
-def _register(form: SignUpForm, *, language: str):  # type: ignore[no-untyped-def]
-    from django.contrib.auth import get_user_model
-
-    try:
-        from backend.accounts.services import user_register  # the accounts domain's service
-    except ImportError:
-        user_register = None
-    data = form.cleaned_data
-    if user_register is not None:
-        return user_register(
-            email=data["email"],
-            password=data["password1"],
-            full_name=data.get("full_name", ""),
-            language_code=language[:2],
-        )
-    return get_user_model().objects.create_user(
-        email=data["email"],
-        password=data["password1"],
-        full_name=data.get("full_name", ""),
-        language_code=language[:2],
-    )
+# The accounts service's field names -> this form's.
+FORM_FIELDS = {"email": "email", "password": "password1", "full_name": "full_name"}
 
 
 @require_POST

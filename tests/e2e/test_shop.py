@@ -24,6 +24,11 @@ def test_search_cha_ca_and_narrow_by_stars_and_province(page):
     # suggestions come while typing (htmx)
     page.locator("#suggestions a", has_text="Chả cá Lã Vọng").first.wait_for()
     page.shoot("suggestions")
+    # the keyboard reaches the suggestions and Escape comes back to the box
+    box.press("ArrowDown")
+    assert page.evaluate("document.activeElement.closest('#suggestions') !== null")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") == "site-search"
     box.press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q=cha\+ca"))
     assert set(card_names(page)) == {"Chả cá Lã Vọng", "Chả cá Thăng Long"}

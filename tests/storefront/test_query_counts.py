@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import (
@@ -35,6 +35,7 @@ def add_products(n: int, prefix: str) -> list:
 def count_queries(client, url: str) -> int:
     # Warm the per-process caches (content types, session) with a first request.
     client.get(url)
+    reset_queries()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200

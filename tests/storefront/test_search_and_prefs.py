@@ -131,3 +131,11 @@ def test_500_page_renders_without_context():
 
     html = get_template("500.html").render()
     assert "500" in html and "site.css" in html
+
+
+def test_highlight_snippet_keeps_only_em_markup():
+    from storefront.templatetags.storefront import snippet
+
+    assert snippet("<em>Chả</em> cá &lt;script&gt;") == "<em>Chả</em> cá &lt;script&gt;"
+    assert "<script>" not in snippet("&lt;script&gt;alert(1)&lt;/script&gt;")
+    assert snippet(None) == ""

@@ -29,11 +29,28 @@
     var thumb = link.querySelector("img");
     if (thumb) main.alt = thumb.alt;
   });
-  // Escape closes the search suggestions.
+  // Search suggestions: arrow keys move through them, Escape closes them.
   document.addEventListener("keydown", function (event) {
+    var box = document.getElementById("suggestions");
+    if (!box) return;
     if (event.key === "Escape") {
-      var box = document.getElementById("suggestions");
-      if (box) box.innerHTML = "";
+      box.innerHTML = "";
+      document.getElementById("site-search").focus();
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    var links = Array.prototype.slice.call(box.querySelectorAll("a"));
+    if (!links.length) return;
+    var input = document.getElementById("site-search");
+    var index = links.indexOf(document.activeElement);
+    if (document.activeElement !== input && index === -1) return;
+    event.preventDefault();
+    if (event.key === "ArrowDown") {
+      (links[index + 1] || links[0]).focus();
+    } else if (index <= 0) {
+      input.focus();
+    } else {
+      links[index - 1].focus();
     }
   });
 })();
