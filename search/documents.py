@@ -19,10 +19,16 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from backend.catalogue.models import ModerationStatus, Product, ProductVariant
 from backend.certification.models import CertificateStatus
 from backend.places.models import ProvinceAlias
+from backend.producers.models import VerificationStatus
+
+# Same visibility as the catalogue: APPROVED, of a producer that is not rejected or suspended.
+HIDDEN_PRODUCER_STATUSES = (VerificationStatus.REJECTED, VerificationStatus.SUSPENDED)
 
 
 def public_products() -> QuerySet[Product]:
-    return Product.objects.filter(moderation_status=ModerationStatus.APPROVED)
+    return Product.objects.filter(moderation_status=ModerationStatus.APPROVED).exclude(
+        producer__verification_status__in=HIDDEN_PRODUCER_STATUSES
+    )
 
 
 _COLUMNS = {

@@ -6,6 +6,7 @@ route a text search through the same backend."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 
@@ -72,3 +73,59 @@ def search_product_ids(
         with_highlights=False,
     )
     return search_products(query).product_ids
+
+
+def filters_from_product_filter(spec: Any) -> SearchFilters:
+    """The search filters of a validated catalogue `ProductFilter` (ids to the codes and
+    slugs the index holds; communes, which the index does not hold, become product ids)."""
+    from backend.catalogue.models import Category, Product
+    from backend.places.models import CraftVillage, Province
+
+    filters = SearchFilters()
+    if spec is None:
+        return filters
+    if spec.category_ids is not None:
+        filters.categories = list(
+            Category.objects.filter(pk__in=spec.category_ids).values_list("code", flat=True)
+        )
+    if spec.province_ids is not None:
+        filters.provinces = list(
+            Province.objects.filter(pk__in=spec.province_ids).values_list("code", flat=True)
+        )
+    if spec.craft_village_ids is not None:
+        filters.craft_villages = list(
+            CraftVillage.objects.filter(pk__in=spec.craft_village_ids).values_list(
+                "slug", flat=True
+            )
+        )
+    if spec.producer_ids is not None:
+        filters.producer_ids = list(spec.producer_ids)
+    ids: set[int] | None = None
+    if spec.product_ids is not None:
+        ids = set(spec.product_ids)
+    if spec.commune_ids is not None:
+        in_communes = set(
+            Product.objects.filter(commune_id__in=spec.commune_ids).values_list("pk", flat=True)
+        )
+        ids = in_communes if ids is None else ids & in_communes
+    # An empty list filters everything out (as it does in the catalogue's own filter).
+    empty = [
+        given is not None and not found
+        for given, found in (
+            (spec.category_ids, filters.categories),
+            (spec.province_ids, filters.provinces),
+            (spec.craft_village_ids, filters.craft_villages),
+            (spec.producer_ids, filters.producer_ids),
+        )
+    ]
+    if any(empty):
+        ids = set()
+    if ids is not None:
+        filters.product_ids = sorted(ids)
+    filters.stars = list(spec.stars or [])
+    filters.potential_five_star = spec.potential_five_star
+    filters.certificate_valid = spec.certificate_valid
+    filters.in_stock = spec.in_stock
+    filters.price_gte = spec.price_gte
+    filters.price_lte = spec.price_lte
+    return filters

@@ -72,3 +72,31 @@ def test_pg_trgm_serves_typos_on_postgresql(requires_postgres):
     ProductFactory(name_vi="Gốm Bát Tràng")
     backend.reindex()
     assert backend.expand_tokens(["bat", "trag"]) == [["bat"], ["trang"]]
+
+
+def test_filters_from_a_catalogue_product_filter():
+    from types import SimpleNamespace
+
+    from backend.catalogue.models import Category
+    from backend.places.models import Province
+    from search.selectors import filters_from_product_filter
+
+    spec = SimpleNamespace(
+        category_ids=[Category.objects.get(code="IV").pk],
+        province_ids=[Province.objects.get(code="24").pk],
+        craft_village_ids=None,
+        producer_ids=None,
+        product_ids=None,
+        commune_ids=None,
+        stars=[5],
+        potential_five_star=None,
+        certificate_valid=True,
+        in_stock=None,
+        price_gte=None,
+        price_lte=None,
+    )
+    filters = filters_from_product_filter(spec)
+    assert (filters.categories, filters.provinces, filters.stars) == (["IV"], ["24"], [5])
+    assert filters.product_ids is None
+    spec.producer_ids = []  # an empty list matches nothing, as in the catalogue
+    assert filters_from_product_filter(spec).product_ids == []

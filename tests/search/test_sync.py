@@ -142,3 +142,16 @@ def test_reindex_command_builds_both_tables(backend_name, capsys):
     }
     assert not ProductSearchDocument.objects.filter(product=draft).exists()
     assert not SyncBacklog.objects.exists()
+
+
+def test_suspended_producer_hides_its_products(backend, django_capture_on_commit_callbacks):
+    product = ProductFactory(name_vi="Miến dong Cao Bằng")
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_products([product.pk])
+    assert found(backend, "mien dong") == [product.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        type(product.producer).objects.filter(pk=product.producer_id).update(
+            verification_status="SUSPENDED"
+        )
+        schedule_products(producer_ids=[product.producer_id])
+    assert found(backend, "mien dong") == []
