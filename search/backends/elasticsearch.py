@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
@@ -71,6 +73,8 @@ TEXT_FIELDS = {
     "craft_village_craft": 1,
     "producer_name": 1,
 }
+# Bulk requests in flight during a full reindex.
+BULK_THREADS = 2
 # Short Vietnamese syllables are words of their own: no typo allowance below 4 letters.
 FUZZINESS = "AUTO:4,7"
 HIGHLIGHT_FIELDS = ["name_vi", "name_en", "description_vi", "description_en"]
@@ -251,10 +255,25 @@ class ElasticsearchBackend(SearchBackend):
         self._call(self.es.indices.put_settings, index=index, settings={"refresh_interval": "-1"})
         total = 0
         try:
-            with progress_bar(count_public_products(), "elasticsearch", enabled=progress) as adv:
+            with (
+                progress_bar(count_public_products(), "elasticsearch", enabled=progress) as adv,
+                ThreadPoolExecutor(max_workers=BULK_THREADS) as pool,
+            ):
+                # Documents are read and built here (the database stays on this thread) while
+                # up to BULK_THREADS bulk requests are in flight on the pool.
+                pending: deque[tuple[Future[int], int]] = deque()
                 for batch in iter_document_batches(batch_size):
-                    total += self._call(self.bulk_load, index, batch, batch_size)
-                    adv(len(batch))
+                    pending.append(
+                        (pool.submit(self.bulk_load, index, batch, batch_size), len(batch))
+                    )
+                    while len(pending) > BULK_THREADS:
+                        future, n = pending.popleft()
+                        total += self._call(future.result)
+                        adv(n)
+                while pending:
+                    future, n = pending.popleft()
+                    total += self._call(future.result)
+                    adv(n)
             self._call(
                 self.es.indices.put_settings, index=index, settings={"refresh_interval": "1s"}
             )
