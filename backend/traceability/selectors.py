@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from backend.traceability.models import Batch
@@ -17,6 +18,15 @@ def trace_path(code: str) -> str:
 def trace_qr_path(code: str) -> str:
     """Path of the QR code (SVG) pointing at the batch's public page."""
     return f"/trace/{code}/qr.svg"
+
+
+def trace_url(code: str) -> str:
+    """Absolute URL of the batch's public page (on PUBLIC_URL, as the QR code encodes it)."""
+    return f"{settings.PUBLIC_URL}{trace_path(code)}"
+
+
+def trace_qr_url(code: str) -> str:
+    return f"{settings.PUBLIC_URL}{trace_qr_path(code)}"
 
 
 def batch_by_code(*, code: str, products: QuerySet[Any] | None = None) -> Batch | None:

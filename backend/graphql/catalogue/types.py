@@ -403,10 +403,10 @@ def _with_certificate(info: Any, product: Any, fn: Any) -> Any:
     return then(certificate, fn)
 
 
-def _trace_url(info: Any, product: Any, path_for: Any) -> Any:
+def _trace_url(info: Any, product: Any, url_for: Any) -> Any:
     return then(
         get_loader(info, loaders.NewestBatchByProductIdLoader).load(product.pk),
-        lambda batch: _absolute(info, path_for(batch.code)) if batch else None,
+        lambda batch: url_for(batch.code) if batch else None,
     )
 
 
@@ -501,11 +501,11 @@ class Product(graphene.ObjectType):
 
     @staticmethod
     def resolve_traceability_url(root: Any, info: Any) -> Any:
-        return _trace_url(info, root, trace_selectors.trace_path)
+        return _trace_url(info, root, trace_selectors.trace_url)
 
     @staticmethod
     def resolve_qr_code_url(root: Any, info: Any) -> Any:
-        return _trace_url(info, root, trace_selectors.trace_qr_path)
+        return _trace_url(info, root, trace_selectors.trace_qr_url)
 
     @staticmethod
     def resolve_moderation_status(root: Any, info: Any) -> Any:
@@ -548,11 +548,11 @@ class Batch(graphene.ObjectType):
 
     @staticmethod
     def resolve_traceability_url(root: Any, info: Any) -> Any:
-        return _absolute(info, trace_selectors.trace_path(root.code))
+        return trace_selectors.trace_url(root.code)
 
     @staticmethod
     def resolve_qr_code_url(root: Any, info: Any) -> Any:
-        return _absolute(info, trace_selectors.trace_qr_path(root.code))
+        return trace_selectors.trace_qr_url(root.code)
 
 
 # Typical sizes of unpaginated lists, for the query-cost limit.

@@ -33,6 +33,7 @@ from graphql import (
     OperationType,
     execute,
     get_operation_ast,
+    is_non_null_type,
     parse,
     validate,
 )
@@ -63,13 +64,25 @@ def _error_response(message: str, code: str, status: int) -> JsonResponse:
     )
 
 
+class ExecutionContext(DeferredExecutionContext):
+    """`DeferredExecutionContext` made compatible with graphql-core 3.2.4+, whose
+    `handle_field_error` takes the field's path (graphql-sync-dataloaders 0.1.1 omits it)."""
+
+    def handle_field_error(  # type: ignore[override]
+        self, error: GraphQLError, return_type: Any, path: Any = None
+    ) -> None:
+        if is_non_null_type(return_type):
+            raise error
+        self.collected_errors.add(error, path)
+
+
 def _csrf_protected_view(request: HttpRequest) -> HttpResponse:  # pragma: no cover
     return HttpResponse()
 
 
 @method_decorator(csrf_exempt, name="dispatch")
 class GraphQLView(FileUploadGraphQLView):
-    execution_context_class = DeferredExecutionContext
+    execution_context_class = ExecutionContext
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         setattr(request, REGISTRY_ATTR, {})
