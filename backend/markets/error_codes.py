@@ -1,0 +1,13 @@
+"""Error codes of the markets domain (markets, exchange rates, landed cost)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class MarketsErrorCode(enum.Enum):
+    UNKNOWN_MARKET = "unknown_market"
+    COUNTRY_NOT_SERVED = "country_not_served"
+    NO_EXCHANGE_RATE = "no_exchange_rate"
+    INVALID_AMOUNT = "invalid_amount"
+    INVALID_INCOTERM = "invalid_incoterm"
