@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
 
 from backend.catalogue.models import CriteriaVersion
 from backend.core.models import TimeStampedModel
+
+
+def private_storage() -> Storage:
+    """Certificates and documents live in the private storage (signed URLs on S3)."""
+    return storages["private"]
 
 
 class CertificateKind(models.TextChoices):
@@ -44,7 +50,7 @@ class OcopCertificate(TimeStampedModel):
     status = models.CharField(
         max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.PENDING
     )
-    document = models.FileField(upload_to="certificates/", blank=True)
+    document = models.FileField(upload_to="certificates/", blank=True, storage=private_storage)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -117,7 +123,11 @@ class ProducerDocument(TimeStampedModel):
     issuer = models.CharField(max_length=200, blank=True)
     issued_on = models.DateField(null=True, blank=True)
     expires_on = models.DateField(null=True, blank=True)
-    file = models.FileField(upload_to="documents/", blank=True)
+    file = models.FileField(upload_to="documents/", blank=True, storage=private_storage)
+    is_public = models.BooleanField(
+        default=False,
+        help_text="Whether the file may be opened from public traceability pages.",
+    )
     products = models.ManyToManyField("catalogue.Product", blank=True, related_name="documents")
     is_verified = models.BooleanField(default=False)
 
