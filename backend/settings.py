@@ -359,3 +359,33 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
+
+# --- Checkout, orders and payments (helper "checkout") -----------------------------------------
+# Delivery providers and problem checkers are plug points (backend/checkout/delivery.py and
+# backend/checkout/problems.py): dotted paths, run in order.
+CHECKOUT_DELIVERY_PROVIDERS = env.list(
+    "CHECKOUT_DELIVERY_PROVIDERS",
+    default=["backend.checkout.delivery.DomesticFlatRateProvider"],
+)
+CHECKOUT_PROBLEM_CHECKERS = env.list(
+    "CHECKOUT_PROBLEM_CHECKERS",
+    default=["backend.checkout.problems.line_problems", "backend.checkout.problems.delivery_problems"],
+)
+# Stock is held this long for a checkout whose shopper is paying.
+CHECKOUT_RESERVATION_MINUTES = env.int("CHECKOUT_RESERVATION_MINUTES", default=15)
+CHECKOUT_MAX_LINES = env.int("CHECKOUT_MAX_LINES", default=100)
+CHECKOUT_MAX_LINE_QUANTITY = env.int("CHECKOUT_MAX_LINE_QUANTITY", default=999)
+# Payment gateways offered, in order (backend/payments/gateways.py).
+PAYMENT_GATEWAYS = env.list(
+    "PAYMENT_GATEWAYS",
+    default=[
+        "backend.payments.gateways.stripe.StripeGateway",
+        "backend.payments.gateways.cod.CashOnDeliveryGateway",
+        "backend.payments.gateways.dummy.DemoGateway",
+    ],
+)
+STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=20.0)
+CELERY_BEAT_SCHEDULE["checkout-release-expired-reservations"] = {
+    "task": "backend.checkout.tasks.release_expired_reservations",
+    "schedule": crontab(minute="*"),
+}

@@ -1,3 +1,9 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .views import stripe_webhook
+
+app_name = "payments"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("payments/stripe/webhook/", stripe_webhook, name="stripe-webhook"),
+]
