@@ -176,3 +176,17 @@ def test_product_links_to_its_newest_batch(gql):
     assert bare.batches.count() == 0
     data = gql('{ product(slug: "khong-lo") { traceabilityUrl } }').data["product"]
     assert data["traceabilityUrl"] is None
+
+
+def test_producer_products_are_paginated_and_public_only(gql, producer):
+    ProductFactory(producer=producer, name_vi="B")
+    ProductFactory(producer=producer, name_vi="A")
+    ProductFactory(producer=producer, name_vi="Nháp", moderation_status=ModerationStatus.DRAFT)
+    ProductFactory(name_vi="Của người khác")
+    query = """{ producer(slug: "htx-che") {
+        products(first: 1) { totalCount edges { node { name } } } } }"""
+    data = gql(query).data["producer"]["products"]
+    assert data["totalCount"] == 2
+    assert [e["node"]["name"] for e in data["edges"]] == ["A"]
+    member = ProducerMemberFactory(producer=producer).user
+    assert gql(query, user=member).data["producer"]["products"]["totalCount"] == 3

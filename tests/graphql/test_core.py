@@ -189,3 +189,24 @@ def test_multipart_request_goes_through_the_same_view(client):
     )
     assert response.status_code == 200, response.content
     assert response.json()["data"]["categories"]["totalCount"] == 6
+
+
+def test_load_many_and_then_resolve_in_one_batch():
+    from backend.graphql.core.dataloaders import then
+
+    class Q(graphene.ObjectType):
+        total = graphene.Int()
+
+        @staticmethod
+        def resolve_total(root, info):
+            loader = get_loader(info, CountingLoader)
+            return then(loader.load_many([1, 2, 3]), sum)
+
+    CountingLoader.calls = []
+    context = SimpleNamespace(user=AnonymousUser(), dataloaders={})
+    result = graphene.Schema(query=Q).execute(
+        "{ total }", context_value=context, execution_context_class=ExecutionContext
+    )
+    assert result.errors is None
+    assert result.data == {"total": 60}
+    assert CountingLoader.calls == [[1, 2, 3]]

@@ -278,3 +278,11 @@ def test_full_product_query_resolves(gql):
     assert node["variants"][0]["weight"] == {"value": 600.0, "unit": "G"}
     assert node["media"][0]["alt"] == "Photo"
     assert node["traceabilityUrl"].startswith(f"{settings.PUBLIC_URL}/trace/")
+
+
+def test_accept_language_is_the_default_language(gql):
+    ProductFactory(name_vi="Trà sen", name_en="Lotus tea")
+    result = gql(LIST, {"first": 5}, headers={"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"})
+    assert [e["node"]["name"] for e in result.data["products"]["edges"]] == ["Lotus tea"]
+    result = gql(LIST, {"first": 5, "lang": "VI"}, headers={"HTTP_ACCEPT_LANGUAGE": "en"})
+    assert [e["node"]["name"] for e in result.data["products"]["edges"]] == ["Trà sen"]

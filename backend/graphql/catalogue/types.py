@@ -197,10 +197,25 @@ class Producer(graphene.ObjectType):
         description="Staff and the producer's members only."
     )
     rejection_reason = graphene.String(description="Staff and the producer's members only.")
+    products = ConnectionField(
+        lambda: ProductCountableConnection,
+        description="The producer's products you may see, by name.",
+    )
 
     class Meta:
         interfaces = (relay.Node,)
         description = "An OCOP producer: cooperative, enterprise or household business."
+
+    @staticmethod
+    def resolve_products(root: Any, info: Any, **kwargs: Any) -> Any:
+        queryset = selectors.filter_products(
+            selectors.visible_products(user=current_user(info)),
+            selectors.ProductFilter(producer_ids=[root.pk]),
+        )
+        queryset = selectors.sort_products(queryset, "name", False, language_of(info))
+        return connection_from_queryset(
+            selectors.with_list_relations(queryset), kwargs, ProductCountableConnection
+        )
 
     resolve_address = staticmethod(_private("address"))
     resolve_contact_name = staticmethod(_private("contact_name"))

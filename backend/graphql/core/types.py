@@ -8,6 +8,8 @@ from typing import Any
 import graphene
 from django.conf import settings
 
+SUPPORTED_LANGUAGES = ("vi", "en")
+
 
 class LanguageCodeEnum(graphene.Enum):
     """Languages of user-facing text."""
@@ -18,11 +20,15 @@ class LanguageCodeEnum(graphene.Enum):
 
 def language_of(info: Any, language_code: Any = None) -> str:
     """The language a resolver should answer in: the field's `languageCode` argument, else the
-    one recorded by a parent field (`products(languageCode: EN)` sets it for the request),
-    else Vietnamese."""
+    one given to a parent field (`products(languageCode: EN)` sets it for the request), else
+    the request's language (Accept-Language, via LocaleMiddleware), else Vietnamese."""
     if language_code is not None:
         return str(getattr(language_code, "value", language_code))
-    return str(getattr(info.context, "graphql_language", None) or "vi")
+    chosen = getattr(info.context, "graphql_language", None)
+    if chosen:
+        return str(chosen)
+    requested = str(getattr(info.context, "LANGUAGE_CODE", "") or "").lower()[:2]
+    return requested if requested in SUPPORTED_LANGUAGES else "vi"
 
 
 def remember_language(info: Any, language_code: Any) -> None:
