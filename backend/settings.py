@@ -159,11 +159,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("KEY_PREFIX", "ocop")
 # Sessions: in the cache backed by the database when the cache is Redis (fast, and nobody is
 # logged out when Redis restarts), in the database otherwise.
-SESSION_ENGINE = env.str(
-    "SESSION_ENGINE",
-    default="django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
     if "redis" in CACHES["default"]["BACKEND"].lower()
-    else "django.contrib.sessions.backends.db",
+    else "django.contrib.sessions.backends.db"
 )
 
 # --- Internationalisation -----------------------------------------------------------------
@@ -229,9 +228,6 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not AWS_STORAGE_BUCKET_NAME)
 # Serve static files from the apps' folders without collectstatic (make run); production
 # runs collectstatic at build time and sets this to false.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
-# Seconds browsers cache static files without a content hash in the name; hashed names
-# (CompressedManifestStaticFilesStorage) are cached forever by whitenoise regardless.
-WHITENOISE_MAX_AGE = env.int("WHITENOISE_MAX_AGE", default=60)
 
 STORAGES = {
     "default": _media_backend,
