@@ -415,7 +415,7 @@ def variant_create(
 
 @transaction.atomic
 def variant_update(*, variant: ProductVariant, **changes: Unpack[VariantChanges]) -> ProductVariant:
-    variant = ProductVariant.objects.select_for_update().get(pk=variant.pk)
+    original, variant = variant, ProductVariant.objects.select_for_update().get(pk=variant.pk)
     data = _clean_variant(dict(changes), instance=variant)
     for key, value in data.items():
         setattr(variant, key, value)
@@ -426,6 +426,7 @@ def variant_update(*, variant: ProductVariant, **changes: Unpack[VariantChanges]
         raise ServiceError.single(Code.DUPLICATED_SKU, "The SKU is taken.", "sku") from exc
     product_update_price_range(product=variant.product)
     _sync([variant.product_id])
+    original.refresh_from_db()
     return variant
 
 

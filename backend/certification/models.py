@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import os
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import Storage, storages
@@ -13,9 +15,60 @@ from backend.catalogue.models import CriteriaVersion
 from backend.core.models import TimeStampedModel
 
 
+class _PrivateStorage(Storage):
+    """Delegates every call to `storages["private"]` at call time, so a change of
+    settings.STORAGES (tests, per-environment settings) is followed."""
+
+    @property
+    def _target(self) -> Storage:
+        return storages["private"]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(storages["private"], name)
+
+    def open(self, name: str, mode: str = "rb") -> Any:
+        return self._target.open(name, mode)
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        return self._target.save(name, content, max_length=max_length)
+
+    def get_valid_name(self, name: str) -> str:
+        return self._target.get_valid_name(name)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        return self._target.get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename: str | os.PathLike[str]) -> str:
+        return self._target.generate_filename(filename)
+
+    def path(self, name: str) -> str:
+        return self._target.path(name)
+
+    def delete(self, name: str) -> None:
+        self._target.delete(name)
+
+    def exists(self, name: str) -> bool:
+        return self._target.exists(name)
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        return self._target.listdir(path)
+
+    def size(self, name: str) -> int:
+        return self._target.size(name)
+
+    def url(self, name: str | None) -> str:
+        return self._target.url(name)
+
+    def get_modified_time(self, name: str) -> datetime.datetime:
+        return self._target.get_modified_time(name)
+
+
+_private = _PrivateStorage()
+
+
 def private_storage() -> Storage:
     """Certificates and documents live in the private storage (signed URLs on S3)."""
-    return storages["private"]
+    return _private
 
 
 class CertificateKind(models.TextChoices):

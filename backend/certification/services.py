@@ -158,7 +158,7 @@ def _locked(certificate: OcopCertificate) -> OcopCertificate:
 def ocop_certificate_verify(
     *, certificate: OcopCertificate, by: User | None, note: str = ""
 ) -> OcopCertificate:
-    certificate = _locked(certificate)
+    original, certificate = certificate, _locked(certificate)
     if certificate.status not in (CertificateStatus.PENDING, CertificateStatus.REJECTED):
         raise ServiceError.single(
             Code.INVALID_STATUS,
@@ -174,6 +174,7 @@ def ocop_certificate_verify(
     )
     product_refresh_current_certificate(product=certificate.product)
     _sync([certificate.product_id])
+    original.refresh_from_db()
     return certificate
 
 
@@ -184,7 +185,7 @@ def ocop_certificate_reject(
     note = (note or "").strip()
     if not note:
         raise ServiceError.single(Code.REQUIRED, "Say why the certificate is rejected.", "note")
-    certificate = _locked(certificate)
+    original, certificate = certificate, _locked(certificate)
     if certificate.status != CertificateStatus.PENDING:
         raise ServiceError.single(
             Code.INVALID_STATUS, "Only a pending certificate can be rejected.", "status"
@@ -193,6 +194,7 @@ def ocop_certificate_reject(
     certificate.review_note = note
     certificate.verified_by = by
     certificate.save(update_fields=["status", "review_note", "verified_by", "updated_at"])
+    original.refresh_from_db()
     return certificate
 
 
@@ -204,7 +206,7 @@ def ocop_certificate_revoke(
     note = (note or "").strip()
     if not note:
         raise ServiceError.single(Code.REQUIRED, "Say why the certificate is revoked.", "note")
-    certificate = _locked(certificate)
+    original, certificate = certificate, _locked(certificate)
     if certificate.status != CertificateStatus.VERIFIED:
         raise ServiceError.single(
             Code.INVALID_STATUS, "Only a verified certificate can be revoked.", "status"
@@ -214,6 +216,7 @@ def ocop_certificate_revoke(
     certificate.save(update_fields=["status", "review_note", "updated_at"])
     product_refresh_current_certificate(product=certificate.product)
     _sync([certificate.product_id])
+    original.refresh_from_db()
     return certificate
 
 
