@@ -116,12 +116,23 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
     try:
         user = tokens.user_from_token(refresh_token or "", tokens.REFRESH)
     except tokens.TokenError as error:
-        code = {
-            tokens.TokenErrorCode.EXPIRED: AccountErrorCode.JWT_SIGNATURE_EXPIRED,
-            tokens.TokenErrorCode.REVOKED: AccountErrorCode.JWT_REVOKED,
-        }.get(error.code, AccountErrorCode.JWT_INVALID_TOKEN)
-        raise ServiceError.single(code, str(error), "refresh_token") from None
+        raise ServiceError.single(_token_error_code(error), str(error), "refresh_token") from None
     return TokenPair(user=user, token=tokens.create_access_token(user))
+
+
+def token_verify(*, token: str) -> User:
+    """The user of a valid, unrevoked access token; ServiceError JWT_* otherwise."""
+    try:
+        return tokens.user_from_token(token or "", tokens.ACCESS)
+    except tokens.TokenError as error:
+        raise ServiceError.single(_token_error_code(error), str(error), "token") from None
+
+
+def _token_error_code(error: tokens.TokenError) -> AccountErrorCode:
+    return {
+        tokens.TokenErrorCode.EXPIRED: AccountErrorCode.JWT_SIGNATURE_EXPIRED,
+        tokens.TokenErrorCode.REVOKED: AccountErrorCode.JWT_REVOKED,
+    }.get(error.code, AccountErrorCode.JWT_INVALID_TOKEN)
 
 
 @transaction.atomic

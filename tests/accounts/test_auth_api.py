@@ -195,3 +195,28 @@ def test_token_signed_with_another_key_is_refused(gql):  # noqa: F811
         algorithm="HS256",
     )
     assert gql(ME, token=token).status_code == 401
+
+
+VERIFY = """
+mutation($token: String!) { tokenVerify(token: $token) { isValid user { email } errors { code } } }
+"""
+DEACTIVATE = "mutation { tokensDeactivateAll { errors { code } } }"
+
+
+def test_token_verify(gql):  # noqa: F811
+    user = UserFactory()
+    ok = gql(VERIFY, {"token": create_access_token(user)}).data["tokenVerify"]
+    assert ok == {"isValid": True, "user": {"email": user.email}, "errors": []}
+    bad = gql(VERIFY, {"token": "garbage"}).data["tokenVerify"]
+    assert bad == {"isValid": False, "user": None, "errors": [{"code": "JWT_INVALID_TOKEN"}]}
+
+
+def test_sign_out_everywhere_revokes_access_and_refresh_tokens(gql):  # noqa: F811
+    user = UserFactory()
+    access, refresh = create_access_token(user), create_refresh_token(user)
+    assert gql(DEACTIVATE, token=access).data["tokensDeactivateAll"]["errors"] == []
+    assert gql(ME, token=access).status_code == 401
+    refreshed = gql(TOKEN_REFRESH, {"refreshToken": refresh}).data["tokenRefresh"]
+    assert refreshed["errors"] == [{"field": "refreshToken", "code": "JWT_REVOKED"}]
+    anonymous = gql(DEACTIVATE).data["tokensDeactivateAll"]["errors"]
+    assert anonymous == [{"code": "PERMISSION_DENIED"}]

@@ -210,3 +210,25 @@ def test_load_many_and_then_resolve_in_one_batch():
     assert result.errors is None
     assert result.data == {"total": 60}
     assert CountingLoader.calls == [[1, 2, 3]]
+
+
+def test_a_wrapped_later_load_is_dispatched_even_if_the_first_is_dropped():
+    from backend.graphql.core.dataloaders import then
+
+    class Q(graphene.ObjectType):
+        value = graphene.Int()
+
+        @staticmethod
+        def resolve_value(root, info):
+            loader = get_loader(info, CountingLoader)
+            loader.load(7)  # queued first, never returned to the executor
+            return then(loader.load(8), lambda v: v + 1)
+
+    CountingLoader.calls = []
+    context = SimpleNamespace(user=AnonymousUser(), dataloaders={})
+    result = graphene.Schema(query=Q).execute(
+        "{ value }", context_value=context, execution_context_class=ExecutionContext
+    )
+    assert result.errors is None
+    assert result.data == {"value": 81}
+    assert CountingLoader.calls == [[7, 8]]

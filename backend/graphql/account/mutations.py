@@ -8,7 +8,7 @@ import graphene
 
 from backend.accounts import services
 from backend.accounts.error_codes import AccountErrorCode
-from backend.graphql.core.mutations import BaseMutation, error_type
+from backend.graphql.core.mutations import BaseMutation, error_type, require_login
 from backend.graphql.core.types import LanguageCodeEnum
 
 from .types import User
@@ -80,3 +80,36 @@ class TokenRefresh(BaseMutation):
     def perform_mutation(cls, root: Any, info: Any, **data: Any) -> Any:
         pair = services.token_refresh(refresh_token=data["refresh_token"])
         return cls(token=pair.token, user=pair.user)
+
+
+class TokenVerify(BaseMutation):
+    is_valid = graphene.Boolean(required=True)
+    user = graphene.Field(User)
+
+    class Arguments:
+        token = graphene.String(required=True)
+
+    class Meta:
+        description = "Check an access token: valid, not expired, not revoked."
+        error_type_class = AccountError
+
+    @classmethod
+    def perform_mutation(cls, root: Any, info: Any, **data: Any) -> Any:
+        return cls(is_valid=True, user=services.token_verify(token=data["token"]))
+
+    @classmethod
+    def failure(cls, errors: Any) -> Any:
+        payload = super().failure(errors)
+        payload.is_valid = False
+        return payload
+
+
+class TokensDeactivateAll(BaseMutation):
+    class Meta:
+        description = "Sign out everywhere: revoke every token issued to the signed-in user."
+        error_type_class = AccountError
+
+    @classmethod
+    def perform_mutation(cls, root: Any, info: Any, **data: Any) -> Any:
+        services.tokens_revoke(user=require_login(info))
+        return cls()

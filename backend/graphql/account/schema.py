@@ -8,7 +8,13 @@ import graphene
 
 from backend.graphql.core.mutations import current_user
 
-from .mutations import AccountRegister, TokenCreate, TokenRefresh
+from .mutations import (
+    AccountRegister,
+    TokenCreate,
+    TokenRefresh,
+    TokensDeactivateAll,
+    TokenVerify,
+)
 from .types import User
 
 
@@ -24,3 +30,5 @@ class AccountMutations(graphene.ObjectType):
     account_register = AccountRegister.Field()
     token_create = TokenCreate.Field()
     token_refresh = TokenRefresh.Field()
+    token_verify = TokenVerify.Field()
+    tokens_deactivate_all = TokensDeactivateAll.Field()

@@ -46,7 +46,12 @@ class DataLoader(SyncDataLoader, Generic[K, V]):
         raise NotImplementedError
 
     def load(self, key: K) -> SyncFuture:
-        return super().load(key)
+        future = super().load(key)
+        if not future.done() and future.deferred_callback is None:
+            # Every pending future can dispatch the queue (a no-op once it ran), so a future
+            # wrapped by `then`/`gather` or not returned first still gets dispatched.
+            future.deferred_callback = self.dispatch_queue
+        return future
 
     def load_many(self, keys: Iterable[K]) -> SyncFuture:
         """A future of the list of values of `keys` (resolved when all of them are)."""
