@@ -330,6 +330,10 @@ def order_record_refund(*, order: Order, amount: Decimal, user: Any, note: str =
 
 
 def order_mark_refunded(*, order: Order) -> None:
+    """Everything was paid back. A canceled order stays CANCELED (its refund is part of the
+    cancellation)."""
+    if order.status == OrderStatus.CANCELED:
+        return
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.REFUNDED, updated_at=timezone.now())
     order.status = OrderStatus.REFUNDED
 

@@ -30,5 +30,5 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     except (ValueError, stripe.SignatureVerificationError):
         logger.warning("rejected a Stripe webhook with a bad payload or signature")
         return JsonResponse({"error": "invalid signature"}, status=400)
-    outcome = stripe_event_handle(event)
+    outcome = stripe_event_handle(event.to_dict())
     return JsonResponse({"received": True, "outcome": outcome})

@@ -40,7 +40,12 @@ def stripe_client() -> stripe.StripeClient:
     )
 
 
+def as_dict(obj: Any) -> dict[str, Any]:
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
 def intent_result(intent: Any) -> GatewayResult:
+    intent = as_dict(intent)
     status = intent["status"]
     error = ""
     mapped: str
