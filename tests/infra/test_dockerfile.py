@@ -57,3 +57,29 @@ def test_dockerignore_keeps_secrets_and_local_state_out():
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".git", ".venv", ".env", "var", "infra/.env"} <= ignored
     assert not any(shlex.split(line) == ["requirements"] for line in ignored)
+
+
+def test_gunicorn_config_and_app_load():
+    import subprocess
+    import sys
+
+    from .test_deploy import compose_web_env, strong_key
+
+    env = {**compose_web_env(strong_key()), "DJANGO_SETTINGS_MODULE": "backend.settings"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--check-config",
+            "-c",
+            "infra/gunicorn.conf.py",
+            "backend.wsgi:application",
+        ],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
