@@ -16,7 +16,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
-from django.utils import timezone
 
 from backend.catalogue.models import Product
 from backend.core.text import fold
@@ -145,7 +144,12 @@ class DatabaseBackend(SearchBackend):
         )
         words: set[str] = set()
         for row in rows:
-            words.update(w for w in (row.name_text + row.body_text).split() if len(w) <= 64)
+            # Numbers (sizes, years) get no typo tolerance: they stay out of the vocabulary.
+            words.update(
+                w
+                for w in (row.name_text + row.body_text).split()
+                if len(w) <= 64 and not w.isdigit()
+            )
         words -= self._known_terms
         self._known_terms |= words
         SearchTerm.objects.bulk_create(
@@ -162,14 +166,17 @@ class DatabaseBackend(SearchBackend):
         from ..progress import progress_bar
 
         total = 0
-        started = timezone.now()
-        with progress_bar(count_public_products(), "database", enabled=progress) as advance:
+        # One transaction: readers keep seeing the old rows until it commits (search never
+        # goes down), and writing into an emptied table is a plain insert, not an update.
+        with (
+            transaction.atomic(),
+            progress_bar(count_public_products(), "database", enabled=progress) as advance,
+        ):
+            ProductSearchDocument.objects.all().delete()
             for batch in iter_document_batches(batch_size):
                 self.index_documents(batch)
                 total += len(batch)
                 advance(len(batch))
-        # Rows not rewritten by this run belong to products that are gone or not public.
-        ProductSearchDocument.objects.filter(indexed_at__lt=started).delete()
         return total
 
     # --- query building -----------------------------------------------------------------
@@ -363,46 +370,66 @@ class DatabaseBackend(SearchBackend):
     def _facets(
         self, base: QuerySet, filters: dict[FacetField | str, Q], query: SearchQuery
     ) -> dict[FacetField, dict[str, int]]:
+        """Counts per facet, each ignoring the facet's own filter (disjunctive). On
+        PostgreSQL the facets without a filter of their own share one GROUPING SETS scan."""
         day = query.on_day()
+        columns = {
+            "f_stars": Case(
+                When(certificate_in_force(day), then=F("stars")),
+                default=None,
+                output_field=IntegerField(),
+            ),
+            "f_price": Case(
+                *[
+                    When(_price_range_q(r.low, r.high), then=Value(i))
+                    for i, r in enumerate(PRICE_RANGES)
+                ],
+                default=None,
+                output_field=IntegerField(),
+            ),
+        }
+        specs = [
+            (FacetField.CATEGORY_GROUP, FacetField.CATEGORY, "group_code"),
+            (FacetField.CATEGORY, FacetField.CATEGORY, "category_code"),
+            (FacetField.STARS, FacetField.STARS, "f_stars"),
+            (FacetField.PROVINCE, FacetField.PROVINCE, "province_code"),
+            (FacetField.CRAFT_VILLAGE, FacetField.CRAFT_VILLAGE, "craft_village_slug"),
+            (FacetField.PRODUCER_KIND, FacetField.PRODUCER_KIND, "producer_kind"),
+            (FacetField.MARKET, FacetField.MARKET, "markets"),
+            (FacetField.PRICE_RANGE, FacetField.PRICE_RANGE, "f_price"),
+        ]
 
-        def narrowed(own: FacetField) -> QuerySet:
+        def narrowed(own: FacetField | None) -> QuerySet:
             qs = base
             for key, q in filters.items():
                 if key != own:
                     qs = qs.filter(q)
-            return qs
+            return qs.annotate(**columns)
 
-        def counts(qs: QuerySet, column: str) -> dict[str, int]:
-            rows = qs.values(column).annotate(n=Count("pk")).order_by()
-            return {str(r[column]): r["n"] for r in rows if r[column] not in ("", None)}
+        raw: dict[FacetField, dict[Any, int]] = {}
+        shared = [spec for spec in specs if spec[1] not in filters]
+        if connection.vendor == "postgresql" and len(shared) > 1:
+            raw.update(_grouping_sets(narrowed(None), [(f, c) for f, _, c in shared]))
+            todo = [spec for spec in specs if spec[1] in filters]
+        else:
+            todo = specs
+        for facet, own, column in todo:
+            rows = narrowed(own).values(column).annotate(n=Count("pk")).order_by()
+            raw[facet] = {r[column]: r["n"] for r in rows}
 
         result: dict[FacetField, dict[str, int]] = {}
-        cats = narrowed(FacetField.CATEGORY)
-        result[FacetField.CATEGORY_GROUP] = counts(cats, "group_code")
-        result[FacetField.CATEGORY] = counts(cats, "category_code")
-        stars_qs = narrowed(FacetField.STARS).filter(certificate_in_force(day))
-        result[FacetField.STARS] = counts(stars_qs, "stars")
-        result[FacetField.PROVINCE] = counts(narrowed(FacetField.PROVINCE), "province_code")
-        result[FacetField.CRAFT_VILLAGE] = counts(
-            narrowed(FacetField.CRAFT_VILLAGE), "craft_village_slug"
-        )
-        result[FacetField.PRODUCER_KIND] = counts(
-            narrowed(FacetField.PRODUCER_KIND), "producer_kind"
-        )
-        markets: dict[str, int] = {}
-        for value, n in counts(narrowed(FacetField.MARKET), "markets").items():
-            for code in value.split():
-                markets[code] = markets.get(code, 0) + n
-        result[FacetField.MARKET] = markets
-        price_counts = narrowed(FacetField.PRICE_RANGE).aggregate(
-            **{
-                f"r{i}": Count("pk", filter=_price_range_q(r.low, r.high))
-                for i, r in enumerate(PRICE_RANGES)
-            }
-        )
-        result[FacetField.PRICE_RANGE] = {
-            r.key: price_counts[f"r{i}"] for i, r in enumerate(PRICE_RANGES)
-        }
+        for facet, values in raw.items():
+            clean = {v: n for v, n in values.items() if v not in ("", None)}
+            if facet == FacetField.MARKET:
+                markets: dict[str, int] = {}
+                for value, n in clean.items():
+                    for code in str(value).split():
+                        markets[code] = markets.get(code, 0) + n
+                result[facet] = markets
+            elif facet == FacetField.PRICE_RANGE:
+                result[facet] = {r.key: clean.get(i, 0) for i, r in enumerate(PRICE_RANGES)}
+            else:
+                result[facet] = {str(v): n for v, n in clean.items()}
         return result
 
     # --- suggestions --------------------------------------------------------------------
@@ -423,6 +450,29 @@ class DatabaseBackend(SearchBackend):
                 name = name_en if prefix in fold(name_en) else name_vi
             out.append(Suggestion(kind=SuggestionKind.PRODUCT, text=name, value=str(pid)))
         return out
+
+
+def _grouping_sets(
+    qs: QuerySet, facets: list[tuple[FacetField, str]]
+) -> dict[FacetField, dict[Any, int]]:
+    """Counts of several columns of `qs` in one scan (PostgreSQL GROUPING SETS)."""
+    names = [column for _, column in facets]
+    inner, params = qs.values(*names).query.sql_with_params()
+    quoted = [connection.ops.quote_name(n) for n in names]
+    sql = (
+        f"SELECT {', '.join(quoted)}, GROUPING({', '.join(quoted)}), COUNT(*) "
+        f"FROM ({inner}) AS m GROUP BY GROUPING SETS ({', '.join(f'({q})' for q in quoted)})"
+    )
+    full = (1 << len(names)) - 1
+    out: dict[FacetField, dict[Any, int]] = {facet: {} for facet, _ in facets}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            *values, grouping, n = row
+            for i, (facet, _) in enumerate(facets):
+                if grouping == full - (1 << (len(names) - 1 - i)):
+                    out[facet][values[i]] = n
+    return out
 
 
 def _has_pg_trgm() -> bool:
