@@ -196,3 +196,36 @@ def test_graphiql_page_in_the_browser(client):
     response = client.get("/graphql/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert b"graphiql" in response.content.lower()
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs", "status"),
+    [
+        ("get", {"path": "/graphql/"}, 400),
+        ("put", {"path": "/graphql/", "data": "{}", "content_type": "application/json"}, 405),
+        ("post", {"path": "/graphql/", "data": "[]", "content_type": "application/json"}, 400),
+        (
+            "post",
+            {"path": "/graphql/", "data": '{"query": 5}', "content_type": "application/json"},
+            400,
+        ),
+        (
+            "post",
+            {
+                "path": "/graphql/",
+                "data": '{"query": "{ me { email } }", "variables": "{bad"}',
+                "content_type": "application/json",
+            },
+            400,
+        ),
+        ("get", {"path": "/graphql/?query=mutation{tokensDeactivateAll{errors{code}}}"}, 405),
+        (
+            "post",
+            {"path": "/graphql/", "data": b"\xff\xfe", "content_type": "application/json"},
+            400,
+        ),
+    ],
+)
+def test_garbage_requests_never_give_a_500(client, method, kwargs, status):
+    response = getattr(client, method)(**kwargs)
+    assert response.status_code == status, response.content

@@ -1,4 +1,5 @@
-"""Shared GraphQL types: Money, Weight, language codes and translation helpers."""
+"""Shared GraphQL types: Money, Weight, language codes and translation helpers, and the
+`Upload` scalar for files sent with the GraphQL multipart request spec."""
 
 from __future__ import annotations
 
@@ -7,6 +8,22 @@ from typing import Any
 
 import graphene
 from django.conf import settings
+from graphene_file_upload.scalars import Upload
+
+__all__ = [
+    "DateRangeInput",
+    "LanguageCodeEnum",
+    "Money",
+    "MoneyRange",
+    "OrderDirection",
+    "PriceRangeInput",
+    "Upload",
+    "Weight",
+    "WeightUnitsEnum",
+    "language_of",
+    "remember_language",
+    "translated",
+]
 
 SUPPORTED_LANGUAGES = ("vi", "en")
 
