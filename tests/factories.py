@@ -95,6 +95,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 class ProductVariantFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProductVariant
+        skip_postgeneration_save = True
 
     product = factory.SubFactory(ProductFactory)
     sku = factory.Sequence(lambda n: f"SKU-{n:06d}")
@@ -119,6 +120,7 @@ class OcopCertificateFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = OcopCertificate
+        skip_postgeneration_save = True
 
     product = factory.SubFactory(ProductFactory)
     number = factory.Sequence(lambda n: f"OCOP-{n:05d}")
