@@ -1,0 +1,279 @@
+"""The brief's named cases, explainability, documents held, dates, rule edits and recompute."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from backend.catalogue.models import Product
+from backend.compliance.evaluator import ConditionError, compile_condition, evaluate
+from backend.compliance.facts import ProductFacts, load_facts
+from backend.compliance.models import ProductMarketVerdict, Rule
+from backend.compliance.selectors import load_ruleset, product_ids_with_verdict
+from backend.compliance.services import (
+    product_compliance_changed,
+    rules_changed,
+    verdicts_recompute,
+)
+from tests.factories import ProducerDocumentFactory, ProductFactory, product_set
+
+pytestmark = pytest.mark.django_db
+
+SPIRITS = ProductFacts(
+    set_code="II-1a",
+    group_code="II",
+    contains_alcohol=True,
+    abv_percent=Decimal("29.5"),
+    is_liquid=True,
+    hs_code="2208",
+)
+
+
+@pytest.fixture
+def ruleset():
+    return load_ruleset(datetime.date(2026, 11, 29))
+
+
+def reasons(v):
+    return {r["code"] for r in v.reasons}
+
+
+def docs(v):
+    return {d["kind"] for d in v.documents}
+
+
+def test_spirits_blocked_in_sa_kw_qa_only(ruleset):
+    v = evaluate(SPIRITS, ruleset, "GCC")
+    assert v.verdict == "BLOCKED"
+    assert {c: v.for_country(c) for c in ["SA", "KW", "QA", "AE", "BH", "OM"]} == {
+        "SA": "BLOCKED",
+        "KW": "BLOCKED",
+        "QA": "BLOCKED",
+        "AE": "ELIGIBLE_WITH_DOCUMENTS",
+        "BH": "ELIGIBLE_WITH_DOCUMENTS",
+        "OM": "ELIGIBLE_WITH_DOCUMENTS",
+    }
+    [reason] = v.reasons
+    assert reason["code"] == "ALCOHOL_BANNED" and reason["countries"] == ["KW", "QA", "SA"]
+    assert reason["rule"] == "gcc-alcohol-banned" and reason["valid_from"] == "2020-01-01"
+
+
+def test_pork_blocked_for_the_whole_gulf(ruleset):
+    # A shelf-stable pork product (not chilled, not raw fermented).
+    pork = ProductFacts(set_code="I-3d", group_code="I", contains_pork=True)
+    v = evaluate(pork, ruleset, "GCC")
+    assert v.verdict == "BLOCKED" and v.country_verdicts == {}
+    assert "PORK_BANNED" in reasons(v)
+
+
+@pytest.mark.parametrize(
+    ("facts", "code"),
+    [
+        (
+            ProductFacts(
+                set_code="I-1b", group_code="I", storage_class="CHILLED", contains_meat=True
+            ),
+            "CHILLED_FROZEN_ANIMAL_PRODUCT",
+        ),
+        (
+            ProductFacts(
+                set_code="I-3d", group_code="I", storage_class="FROZEN", contains_meat=True
+            ),
+            "CHILLED_FROZEN_ANIMAL_PRODUCT",
+        ),
+        (
+            ProductFacts(
+                set_code="I-3d",
+                group_code="I",
+                storage_class="CHILLED",
+                contains_pork=True,
+                is_raw_fermented=True,
+            ),
+            "RAW_FERMENTED_MEAT",
+        ),
+        (ProductFacts(set_code="I-3b", group_code="I", shelf_life_days=3), "SHORT_SHELF_LIFE"),
+        (ProductFacts(set_code="VI-1", group_code="VI", is_shippable=False), "NOT_SHIPPABLE"),
+    ],
+)
+def test_never_leaves_vietnam(ruleset, facts, code):
+    for market in ruleset.markets:
+        v = evaluate(facts, ruleset, market)
+        if market == "VN" and code != "NOT_SHIPPABLE":
+            assert v.verdict == "ELIGIBLE"
+        else:
+            assert v.verdict == "BLOCKED" and code in reasons(v), market
+
+
+def test_a_shelf_life_of_weeks_is_fine(ruleset):
+    assert (
+        evaluate(
+            ProductFacts(set_code="I-3b", group_code="I", shelf_life_days=30), ruleset, "EU"
+        ).verdict
+        == "ELIGIBLE"
+    )
+
+
+def test_fresh_fruit_to_the_us_needs_an_approved_species_and_irradiation(ruleset):
+    pomelo = ProductFacts(
+        set_code="I-1a",
+        group_code="I",
+        is_fresh_produce=True,
+        fresh_produce_species="Bưởi",
+        storage_class="FRESH",
+    )
+    v = evaluate(pomelo, ruleset, "US")
+    assert v.verdict == "ELIGIBLE_WITH_DOCUMENTS"
+    assert {"IRRADIATION_CERTIFICATE", "APHIS_PRECLEARANCE", "PHYTOSANITARY"} <= docs(v)
+    custard = ProductFacts(
+        set_code="I-1a",
+        group_code="I",
+        is_fresh_produce=True,
+        fresh_produce_species="custard apple",
+        storage_class="FRESH",
+    )
+    v = evaluate(custard, ruleset, "US")
+    assert v.verdict == "BLOCKED" and reasons(v) == {"FRUIT_SPECIES_NOT_APPROVED"}
+
+
+def test_birds_nest(ruleset):
+    nest = ProductFacts(set_code="I-3d", group_code="I", contains_birds_nest=True)
+    for market in ["EU", "US", "UK", "AU"]:
+        v = evaluate(nest, ruleset, market)
+        assert v.verdict == "BLOCKED" and "BIRDS_NEST_NOT_PERMITTED" in reasons(v)
+    cn = evaluate(nest, ruleset, "CN")
+    assert cn.verdict == "ELIGIBLE_WITH_DOCUMENTS" and docs(cn) == {"GACC_REGISTRATION"}
+
+
+def test_fish_sauce_to_the_us_needs_fda_registration_and_prior_notice(ruleset):
+    sauce = ProductFacts(set_code="I-4a", group_code="I", contains_seafood=True, is_liquid=True)
+    v = evaluate(sauce, ruleset, "US")
+    assert v.verdict == "ELIGIBLE_WITH_DOCUMENTS"
+    assert docs(v) == {"FDA_REGISTRATION", "PRIOR_NOTICE", "HACCP"}
+    prior = next(d for d in v.documents if d["kind"] == "PRIOR_NOTICE")
+    assert prior["per_shipment"] and not prior["held"]
+
+
+def test_agarwood_needs_cites_in_every_export_market(ruleset):
+    agarwood = ProductFacts(set_code="IV-1", group_code="IV", wood_species="Aquilaria crassna")
+    for market in ruleset.markets:
+        v = evaluate(agarwood, ruleset, market)
+        if market == "VN":
+            assert v.verdict == "ELIGIBLE"
+        else:
+            assert "CITES_PERMIT" in docs(v), market
+    appendix_i = ProductFacts(set_code="IV-1", group_code="IV", cites_status="APPENDIX_I")
+    assert evaluate(appendix_i, ruleset, "JP").verdict == "BLOCKED"
+
+
+def test_a_rule_applies_only_from_its_date():
+    coffee = ProductFacts(set_code="I-6", group_code="I", hs_code="090121")
+    before = evaluate(coffee, load_ruleset(datetime.date(2026, 12, 29)), "EU")
+    after = evaluate(coffee, load_ruleset(datetime.date(2026, 12, 30)), "EU")
+    assert before.verdict == "ELIGIBLE"
+    assert after.verdict == "ELIGIBLE_WITH_DOCUMENTS" and docs(after) == {"EUDR_DUE_DILIGENCE"}
+
+
+def test_documents_held_by_the_producer_and_still_valid():
+    sauce = ProductFactory(category=product_set("I-4a"), contains_seafood=True)
+    today = timezone.localdate()
+    fda = ProducerDocumentFactory(
+        producer=sauce.producer,
+        kind="FDA_REGISTRATION",
+        expires_on=today + datetime.timedelta(days=100),
+    )
+    ProducerDocumentFactory(
+        producer=sauce.producer, kind="HACCP", expires_on=today - datetime.timedelta(days=1)
+    )  # expired
+    other = ProductFactory(producer=sauce.producer)
+    covered_elsewhere = ProducerDocumentFactory(producer=sauce.producer, kind="HACCP")
+    covered_elsewhere.products.set([other])  # covers another product only
+    verdicts_recompute(product_ids=[sauce.pk])
+    v = ProductMarketVerdict.objects.get(product=sauce, market__code="US")
+    by_kind = {d["kind"]: d for d in v.documents}
+    assert by_kind["FDA_REGISTRATION"]["held"] is True
+    assert by_kind["FDA_REGISTRATION"]["document_id"] == fda.pk
+    assert by_kind["FDA_REGISTRATION"]["valid_until"] == fda.expires_on.isoformat()
+    assert by_kind["HACCP"]["held"] is False
+    assert by_kind["PRIOR_NOTICE"]["held"] is False
+
+
+def test_facts_load_in_three_queries_whatever_the_number_of_products(django_assert_num_queries):
+    products = ProductFactory.create_batch(5)
+    for p in products:
+        ProducerDocumentFactory(producer=p.producer)
+    with django_assert_num_queries(3):  # products, documents, their product links
+        facts = load_facts([p.pk for p in products])
+    assert len(facts) == 5 and all(len(f.documents) == 1 for f in facts)
+
+
+def test_recompute_queries_do_not_grow_with_products(django_assert_max_num_queries):
+    ids = [p.pk for p in ProductFactory.create_batch(30)]
+    ruleset = load_ruleset()
+    # facts (3) + one upsert per 1000 rows + market ids + savepoint
+    with django_assert_max_num_queries(8):
+        verdicts_recompute(product_ids=ids, ruleset=ruleset)
+    assert ProductMarketVerdict.objects.count() == 30 * len(ruleset.markets)
+
+
+def test_editing_a_rule_and_recomputing_changes_the_stored_verdict(
+    django_capture_on_commit_callbacks,
+):
+    honey = ProductFactory(category=product_set("I-2b"), hs_code="0409")
+    verdicts_recompute(product_ids=[honey.pk])
+    assert ProductMarketVerdict.objects.get(product=honey, market__code="KR").verdict == "ELIGIBLE"
+    Rule.objects.create(
+        code="kr-honey-test",
+        title_vi="Mật ong",
+        title_en="Honey",
+        markets=["KR"],
+        condition={"fact": "hs_code", "op": "prefix", "value": ["0409"]},
+        effect="BLOCK",
+        reason_code="TEST_HONEY",
+        message_vi="Thử",
+        message_en="Test",
+        source="test",
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rules_changed()
+    v = ProductMarketVerdict.objects.get(product=honey, market__code="KR")
+    assert v.verdict == "BLOCKED" and reasons(v) == {"TEST_HONEY"}
+
+
+def test_product_change_is_queued_on_commit_and_recomputed(django_capture_on_commit_callbacks):
+    p = ProductFactory(category=product_set("I-3d"))
+    verdicts_recompute(product_ids=[p.pk])
+    Product.objects.filter(pk=p.pk).update(contains_pork=True)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        product_compliance_changed(product_ids=[p.pk])
+    assert ProductMarketVerdict.objects.get(product=p, market__code="GCC").verdict != "BLOCKED"
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert ProductMarketVerdict.objects.get(product=p, market__code="GCC").verdict == "BLOCKED"
+
+
+def test_filter_subquery_by_market_and_verdict():
+    ok = ProductFactory(category=product_set("IV-1"))
+    spirits = ProductFactory(category=product_set("II-1a"), contains_alcohol=True)
+    verdicts_recompute(product_ids=[ok.pk, spirits.pk])
+    ids = Product.objects.filter(
+        pk__in=product_ids_with_verdict("GCC", ["ELIGIBLE", "ELIGIBLE_WITH_DOCUMENTS"])
+    ).values_list("pk", flat=True)
+    assert list(ids) == [ok.pk]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"fact": "colour", "op": "eq", "value": "red"},
+        {"fact": "contains_pork", "op": "resembles"},
+        {"fact": "set_code", "op": "in", "value": "I-3d"},
+        ["not", "an", "object"],
+    ],
+)
+def test_malformed_conditions_are_refused(bad):
+    with pytest.raises(ConditionError):
+        compile_condition(bad)
