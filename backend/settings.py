@@ -8,7 +8,6 @@ every variable with its default.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -144,13 +143,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Cache and sessions -----------------------------------------------------------------------
-# Local memory by default. When REDIS_URL is set in the environment (and CACHE_URL is not),
-# the cache is Redis database 1 of that server; CACHE_URL always wins.
+# Local memory by default; production sets CACHE_URL=redis://host:6379/1 (infra/). Only
+# CACHE_URL selects Redis: CI exports REDIS_URL for Celery tests, and a cache shared between
+# test runs would leak state from one run into the next.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-_default_cache_url = "locmemcache://ocop"
-if "REDIS_URL" in os.environ:
-    _default_cache_url = REDIS_URL.rsplit("/", 1)[0] + "/1"
-CACHES = {"default": env.cache_url("CACHE_URL", default=_default_cache_url)}
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ocop")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Bounded waits: a Redis outage makes requests fail fast (and /readyz say so), not hang.
     CACHES["default"].setdefault("OPTIONS", {})
@@ -365,7 +362,10 @@ CHECKOUT_DELIVERY_PROVIDERS = env.list(
 )
 CHECKOUT_PROBLEM_CHECKERS = env.list(
     "CHECKOUT_PROBLEM_CHECKERS",
-    default=["backend.checkout.problems.line_problems", "backend.checkout.problems.delivery_problems"],
+    default=[
+        "backend.checkout.problems.line_problems",
+        "backend.checkout.problems.delivery_problems",
+    ],
 )
 # Stock is held this long for a checkout whose shopper is paying.
 CHECKOUT_RESERVATION_MINUTES = env.int("CHECKOUT_RESERVATION_MINUTES", default=15)
