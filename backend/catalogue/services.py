@@ -522,6 +522,36 @@ def product_media_create(
 
 
 @transaction.atomic
+def product_media_update(
+    *,
+    media: ProductMedia,
+    alt_vi: str | None = None,
+    alt_en: str | None = None,
+    sort_order: int | None = None,
+) -> ProductMedia:
+    """Changes the alt texts or the position of an image (the file itself never changes)."""
+    changes: dict[str, Any] = {}
+    if alt_vi is not None:
+        changes["alt_vi"] = alt_vi.strip()
+    if alt_en is not None:
+        changes["alt_en"] = alt_en.strip()
+    errors: list[FieldError] = []
+    _too_long(errors, ProductMedia, changes)
+    if sort_order is not None:
+        if not isinstance(sort_order, int) or sort_order < 0:
+            errors.append(FieldError(Code.INVALID, "The position is 0 or more.", "sort_order"))
+        changes["sort_order"] = sort_order
+    if errors:
+        raise ServiceError(errors)
+    for key, value in changes.items():
+        setattr(media, key, value)
+    if changes:
+        media.save(update_fields=[*changes, "updated_at"])
+        _sync([media.product_id])
+    return media
+
+
+@transaction.atomic
 def product_media_delete(*, media: ProductMedia) -> None:
     """Deletes the image, its thumbnails and their files (once the transaction commits)."""
     names = [(media.image.storage, media.image.name)]

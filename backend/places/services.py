@@ -54,6 +54,8 @@ def _clean(data: dict[str, Any], *, instance: CraftVillage | None) -> dict[str, 
                 "commune",
             )
         )
+    if "slug" in data and not data["slug"]:
+        data.pop("slug")  # blank: keep the current one, or make one from the name
     if data.get("slug"):
         data["slug"] = vi_slugify(data["slug"])
         others = CraftVillage.objects.filter(slug=data["slug"])

@@ -147,6 +147,8 @@ def _clean(data: dict[str, Any], *, instance: Producer | None) -> dict[str, Any]
                 "craft_village",
             )
         )
+    if "slug" in data and not data["slug"]:
+        data.pop("slug")  # blank: keep the current one, or make one from the name
     if "slug" in data:
         slug = vi_slugify(data["slug"] or "")
         if not slug:
