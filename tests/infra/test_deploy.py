@@ -131,3 +131,58 @@ def test_collectstatic_and_whitenoise_serve_hashed_compressed_files(tmp_path):
     assert served["status"] == 200
     assert served["encoding"] in ("gzip", "br")
     assert "immutable" in served["cache"]
+
+
+SHOW_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "cache": settings.CACHES["default"],
+    "session_engine": settings.SESSION_ENGINE,
+    "storages": settings.STORAGES,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "formatter": settings.LOGGING["handlers"]["console"]["formatter"],
+    "search": settings.SEARCH_BACKEND,
+    "middleware": settings.MIDDLEWARE[:3],
+}, default=str))
+"""
+
+
+@pytest.mark.parametrize("source", ["docker-compose", "k8s"])
+def test_production_environment_resolves_to_the_real_services(source):
+    env = compose_web_env(strong_key()) if source == "docker-compose" else k8s_env(strong_key())
+    result = run(["-c", SHOW_SETTINGS], {**env, "DJANGO_SETTINGS_MODULE": "backend.settings"})
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["debug"] is False
+    assert out["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert out["cache"]["OPTIONS"]["socket_timeout"] == 2
+    assert out["session_engine"] == "django.contrib.sessions.backends.cached_db"
+    assert out["storages"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    private = out["storages"]["private"]
+    assert private["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert private["OPTIONS"]["querystring_auth"] is True
+    assert private["OPTIONS"]["custom_domain"] is None
+    assert out["eager"] is False
+    assert out["broker"].startswith("redis://")
+    assert out["formatter"] == "json"
+    assert out["search"] == "elasticsearch"
+    assert out["middleware"][:2] == [
+        "backend.core.middleware.HealthCheckMiddleware",
+        "backend.core.middleware.RequestIdMiddleware",
+    ]
+
+
+def test_development_defaults_stay_embedded():
+    result = run(["-c", SHOW_SETTINGS], {"DJANGO_SETTINGS_MODULE": "backend.settings"})
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["cache"]["BACKEND"].endswith("LocMemCache")
+    assert out["session_engine"] == "django.contrib.sessions.backends.db"
+    assert out["storages"]["default"]["BACKEND"].endswith("FileSystemStorage")
+    assert out["eager"] is True
+    assert out["formatter"] == "text"
+    assert out["search"] == "database"
