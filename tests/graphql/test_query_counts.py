@@ -45,3 +45,20 @@ def test_products_first_100_with_every_field_takes_at_most_8_queries(gql):
     assert len(data_10["products"]["edges"]) == 10
     assert count_10 == count_100
     print(f"products(first: 100) with every field: {count_100} queries")
+
+
+def test_signed_in_member_and_staff_stay_within_the_budget(gql):
+    from tests.factories import ProducerMemberFactory, UserFactory
+
+    products = many_full_products(30)
+    member = ProducerMemberFactory(producer=products[0].producer).user
+    staff = UserFactory(is_staff=True)
+    for user in (member, staff):
+        counts = []
+        for first in (5, 30):
+            with CaptureQueriesContext(connection) as queries:
+                result = gql(PRODUCTS_QUERY, {"first": first}, user=user)
+            assert not result.errors, result.errors
+            assert len(result.data["products"]["edges"]) == first
+            counts.append(len(queries.captured_queries))
+        assert counts[0] == counts[1] <= MAX_QUERIES, counts

@@ -7,6 +7,7 @@ from typing import Any
 
 import graphene
 from graphene import relay
+from graphql_sync_dataloaders import SyncFuture
 
 from backend.catalogue import selectors
 from backend.catalogue.models import ModerationStatus, StorageClass
@@ -413,9 +414,9 @@ def _certificate(info: Any, product: Any) -> Any:
 
 def _with_certificate(info: Any, product: Any, fn: Any) -> Any:
     certificate = _certificate(info, product)
-    if certificate is None or hasattr(certificate, "stars"):
-        return fn(certificate)
-    return then(certificate, fn)
+    if isinstance(certificate, SyncFuture):
+        return then(certificate, fn)
+    return fn(certificate)
 
 
 def _trace_url(info: Any, product: Any, url_for: Any) -> Any:

@@ -53,7 +53,9 @@ class CountableConnection(graphene.relay.Connection):
 
     @staticmethod
     def resolve_total_count(root: Any, info: Any) -> int:
-        count = root.length
+        count = getattr(root, "length", None)
+        if count is None:  # a connection built by hand: CountableConnection(total_count=...)
+            count = getattr(root, "total_count", None) or 0
         return int(count() if callable(count) else count)
 
 
