@@ -190,3 +190,35 @@ def test_error_responses_log_with_request_id(caplog):
         get("/no-such-page-at-all/", HTTP_X_REQUEST_ID="req-404-abcdef")
     warnings = [r for r in caplog.records if r.name == "django.request"]
     assert warnings and warnings[0].request_id == "req-404-abcdef"
+
+
+@pytest.mark.django_db
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_replica_outage_is_reported_separately(settings, monkeypatch):
+    from django.db import connections as real_connections
+
+    broken = ConnectionHandler(
+        {
+            "default": {"ENGINE": "django.db.backends.dummy"},
+            "replica": {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": "ocop",
+                "HOST": "127.0.0.1",
+                "PORT": str(closed_port()),
+                "OPTIONS": {"connect_timeout": 2},
+            },
+        }
+    )
+
+    class Connections:
+        def __getitem__(self, alias):
+            return broken[alias] if alias == "replica" else real_connections[alias]
+
+    settings.DATABASES = {**settings.DATABASES, "replica": {}}
+    monkeypatch.setattr(health, "connections", Connections())
+    response = get("/readyz")
+    broken.close_all()
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["database"]["status"] == "ok"
+    assert checks["database:replica"]["status"] == "error"
