@@ -55,15 +55,6 @@ class Address(models.Model):
     def country_code(self) -> str:
         return str(getattr(self.country, "code", self.country) or "")
 
-    def copy(self) -> Address:
-        """An unsaved copy (orders keep their own copies of the checkout's addresses)."""
-        fields = {
-            f.attname: getattr(self, f.attname)
-            for f in Address._meta.concrete_fields
-            if not f.primary_key
-        }
-        return Address(**fields)
-
 
 class Checkout(TimeStampedModel):
     """A cart on its way to becoming an order. Anonymous checkouts are reached by token;

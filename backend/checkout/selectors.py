@@ -51,3 +51,27 @@ def checkout_is_accessible(checkout: Checkout, user: Any) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return bool(checkout.user_id == user.pk or user.is_staff)
+
+
+def checkout_line_variant_ids(
+    *, token: uuid.UUID, user: Any, line_ids: dict[int, int]
+) -> dict[int, int]:
+    """{input index: variant id} for lines given by id; LINE_NOT_FOUND for a foreign line."""
+    from .models import CheckoutLine
+
+    checkout = checkout_get(token=token, user=user)
+    found = dict(
+        CheckoutLine.objects.filter(checkout=checkout, pk__in=line_ids.values()).values_list(
+            "pk", "variant_id"
+        )
+    )
+    result = {}
+    for index, line_id in line_ids.items():
+        if line_id not in found:
+            raise ServiceError.single(
+                CheckoutErrorCode.LINE_NOT_FOUND,
+                "This checkout has no such line.",
+                f"lines.{index}.line_id",
+            )
+        result[index] = found[line_id]
+    return result

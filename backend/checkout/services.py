@@ -604,7 +604,10 @@ def checkout_complete(*, token: uuid.UUID, user: Any) -> Order:
             f"totals {info.total} {info.currency}: create the payment again.",
             "payment",
         )
-    if payment.status not in (PaymentStatus.CHARGED, PaymentStatus.NOT_CHARGED):
+    held = all(li.reserved_quantity == li.line.quantity for li in info.lines)
+    if payment.status not in (PaymentStatus.CHARGED, PaymentStatus.NOT_CHARGED) and not held:
+        # The hold of checkoutPaymentCreate lapsed or the lines changed: hold again before
+        # charging. (The order's transaction checks stock under lock in any case.)
         stock_reserve(checkout_info=info)
     payment = payment_services.payment_process(payment=payment)
     if payment.status == PaymentStatus.DECLINED:
@@ -669,5 +672,6 @@ def checkout_order_create(*, checkout_info: CheckoutInfo, payment: Any) -> Order
         return existing
     _allocate(checkout_info, for_order=True)
     order = order_create_from_checkout(checkout_info=checkout_info, payment=payment)
-    _delete_checkout(checkout_info.checkout)
+    # The order now owns the checkout's addresses: delete the checkout only.
+    checkout_info.checkout.delete()
     return order

@@ -49,11 +49,9 @@ def order_create_from_checkout(*, checkout_info: CheckoutInfo, payment: Payment 
     the stock allocation to the order. The confirmation e-mail goes after commit."""
     checkout = checkout_info.checkout
     method = checkout_info.delivery_method
-    shipping = checkout.shipping_address.copy() if checkout.shipping_address else None
-    billing = checkout.billing_address.copy() if checkout.billing_address else None
-    for address in (shipping, billing):
-        if address is not None:
-            address.save()
+    # The order takes over the checkout's address rows (the checkout is deleted next).
+    shipping = checkout.shipping_address
+    billing = checkout.billing_address
     order = Order.objects.create(
         checkout_token=checkout.token,
         user_id=checkout.user_id,

@@ -1,9 +1,110 @@
+"""Checkout, order and payment queries and mutations.
+
+`me { orders }`: the User type belongs to the account schema; it adds the field with
+`orders = user_orders_field()` and `resolve_orders = resolve_user_orders` (both below)."""
+
+from __future__ import annotations
+
+from typing import Any
+
 import graphene
+
+from backend.checkout.fetch import fetch_checkout_info
+from backend.checkout.selectors import checkout_get, parse_token
+from backend.core.errors import ServiceError
+from backend.graphql.core.connection import ConnectionField, connection_from_queryset
+from backend.graphql.core.mutations import current_user
+from backend.graphql.core.types import LanguageCodeEnum, remember_language
+from backend.orders.models import Order as OrderModel
+from backend.orders.selectors import orders_of_user
+
+from .mutations import (
+    CheckoutBillingAddressUpdate,
+    CheckoutComplete,
+    CheckoutCreate,
+    CheckoutDeliveryMethodUpdate,
+    CheckoutEmailUpdate,
+    CheckoutLinesAdd,
+    CheckoutLinesDelete,
+    CheckoutLinesUpdate,
+    CheckoutPaymentCreate,
+    CheckoutShippingAddressUpdate,
+)
+from .types import Checkout, Order, OrderCountableConnection, decode_checkout_token
+
+
+def user_orders_field() -> ConnectionField:
+    return ConnectionField(
+        OrderCountableConnection, description="The shopper's orders, newest first."
+    )
+
+
+def resolve_user_orders(root: Any, info: Any, **kwargs: Any) -> Any:
+    """Orders of the user `root`; only that user (or staff) may read them."""
+    user = current_user(info)
+    if user is None or (user.pk != root.pk and not user.is_staff):
+        return connection_from_queryset(OrderModel.objects.none(), kwargs, OrderCountableConnection)
+    return connection_from_queryset(orders_of_user(user=root), kwargs, OrderCountableConnection)
 
 
 class CheckoutQueries(graphene.ObjectType):
-    pass
+    checkout = graphene.Field(
+        Checkout,
+        id=graphene.ID(description="The checkout's ID."),
+        token=graphene.UUID(description="Or its token."),
+        language_code=graphene.Argument(LanguageCodeEnum),
+        description="A checkout by ID. Anonymous checkouts are reached by ID; a shopper's "
+        "checkout only by that shopper. Null when there is none.",
+    )
+    order_by_token = graphene.Field(
+        Order,
+        token=graphene.UUID(required=True),
+        description="An order by its token (the shopper's confirmation page).",
+    )
+    my_orders = user_orders_field()
+
+    @staticmethod
+    def resolve_checkout(
+        root: Any,
+        info: Any,
+        id: Any = None,
+        token: Any = None,
+        language_code: Any = None,
+    ) -> Any:
+        remember_language(info, language_code)
+        raw = token or decode_checkout_token(id)
+        try:
+            checkout = checkout_get(token=parse_token(raw), user=current_user(info))
+        except ServiceError:
+            return None
+        return fetch_checkout_info(checkout)
+
+    @staticmethod
+    def resolve_order_by_token(root: Any, info: Any, token: Any) -> Any:
+        order = OrderModel.objects.filter(token=token).first()
+        if order is None:
+            return None
+        user = current_user(info)
+        if order.user_id is not None and (
+            user is None or (user.pk != order.user_id and not user.is_staff)
+        ):
+            return None
+        return order
+
+    @staticmethod
+    def resolve_my_orders(root: Any, info: Any, **kwargs: Any) -> Any:
+        user = current_user(info)
+        return connection_from_queryset(orders_of_user(user=user), kwargs, OrderCountableConnection)
 
 
 class CheckoutMutations(graphene.ObjectType):
-    pass
+    checkout_create = CheckoutCreate.Field()
+    checkout_lines_add = CheckoutLinesAdd.Field()
+    checkout_lines_update = CheckoutLinesUpdate.Field()
+    checkout_lines_delete = CheckoutLinesDelete.Field()
+    checkout_email_update = CheckoutEmailUpdate.Field()
+    checkout_shipping_address_update = CheckoutShippingAddressUpdate.Field()
+    checkout_billing_address_update = CheckoutBillingAddressUpdate.Field()
+    checkout_delivery_method_update = CheckoutDeliveryMethodUpdate.Field()
+    checkout_payment_create = CheckoutPaymentCreate.Field()
+    checkout_complete = CheckoutComplete.Field()
