@@ -286,3 +286,18 @@ def test_accept_language_is_the_default_language(gql):
     assert [e["node"]["name"] for e in result.data["products"]["edges"]] == ["Lotus tea"]
     result = gql(LIST, {"first": 5, "lang": "VI"}, headers={"HTTP_ACCEPT_LANGUAGE": "en"})
     assert [e["node"]["name"] for e in result.data["products"]["edges"]] == ["Trà sen"]
+
+
+def test_commune_code_craft_village_slug_and_producer_slug_in_filters(gql):
+    village = CraftVillageFactory(slug="lang-gom-bat-trang")
+    commune = Commune.objects.filter(province=province("01")).last()
+    producer = ProducerFactory(slug="htx-gom")
+    ProductFactory(name_vi="Làng", craft_village=village)
+    ProductFactory(name_vi="Xã", commune=commune)
+    ProductFactory(name_vi="HTX", producer=producer)
+    assert names(gql, {"filter": {"craftVillages": ["lang-gom-bat-trang"]}}) == ["Làng"]
+    assert names(gql, {"filter": {"communes": [commune.code]}}) == ["Xã"]
+    assert names(gql, {"filter": {"producers": ["htx-gom"]}}) == ["HTX"]
+    result = gql(LIST, {"first": 5, "filter": {"producers": ["no-such-producer"]}})
+    assert result.error_codes == ["INVALID"]
+    assert result.errors[0]["extensions"]["field"] == "filter.producers"

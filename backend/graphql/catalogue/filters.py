@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,6 +15,8 @@ from backend.core.errors import FieldError, ServiceError
 from backend.graphql.core.mutations import CommonErrorCode, decode_global_id
 from backend.graphql.core.types import OrderDirection, PriceRangeInput
 from backend.places import selectors as place_selectors
+from backend.places.models import Commune, CraftVillage
+from backend.producers.models import Producer
 
 
 class ProductFilterInput(graphene.InputObjectType):
@@ -27,9 +31,9 @@ class ProductFilterInput(graphene.InputObjectType):
         graphene.NonNull(graphene.String),
         description="Province IDs, codes ('24') or names, former names included ('Bắc Giang').",
     )
-    communes = graphene.List(graphene.NonNull(graphene.ID))
-    craft_villages = graphene.List(graphene.NonNull(graphene.ID))
-    producers = graphene.List(graphene.NonNull(graphene.ID))
+    communes = graphene.List(graphene.NonNull(graphene.ID), description="IDs or 5-digit codes.")
+    craft_villages = graphene.List(graphene.NonNull(graphene.ID), description="IDs or slugs.")
+    producers = graphene.List(graphene.NonNull(graphene.ID), description="IDs or slugs.")
     price = graphene.Field(PriceRangeInput, description="Variant price in VND.")
     certificate_valid = graphene.Boolean(description="Has an OCOP certificate in force today.")
     in_stock = graphene.Boolean()
@@ -70,6 +74,44 @@ def _ids(values: Any, type_name: str, field: str) -> list[int] | None:
     if values is None:
         return None
     return [decode_global_id(value, type_name, field) for value in values]
+
+
+_GLOBAL_ID = re.compile(r"^[A-Z][A-Za-z]*:\d+$")
+
+
+def _refs(
+    values: Any, type_name: str, field: str, model: Any, key_field: str, what: str
+) -> list[int] | None:
+    """IDs of `type_name` or natural keys (a commune code, a slug) -> primary keys.
+
+    The ID of another type is INVALID, an unknown key is INVALID."""
+    if values is None:
+        return None
+    pks: list[int] = []
+    keys: list[str] = []
+    for value in values:
+        text = str(value).strip()
+        try:
+            decoded = base64.b64decode(text, validate=True).decode()
+        except Exception:
+            decoded = ""
+        if _GLOBAL_ID.match(decoded):
+            pks.append(decode_global_id(text, type_name, field))
+        else:
+            keys.append(text)
+    if keys:
+        found = dict(
+            model.objects.filter(**{f"{key_field}__in": keys}).values_list(key_field, "pk")
+        )
+        missing = [k for k in keys if k not in found]
+        if missing:
+            raise ServiceError.single(
+                CommonErrorCode.INVALID,
+                f"Unknown {what}: {', '.join(missing)[:200]}. Use an ID or a {key_field}.",
+                field,
+            )
+        pks.extend(found[k] for k in keys)
+    return pks
 
 
 def _global_pk(value: str, type_name: str) -> int | None:
@@ -141,11 +183,20 @@ def product_filter_from_input(data: Any) -> selectors.ProductFilter:
     spec.potential_five_star = data.get("potential_five_star")
     if data.get("provinces") is not None:
         spec.province_ids = province_ids_from_input(data["provinces"])
-    spec.commune_ids = _ids(data.get("communes"), "Commune", "filter.communes")
-    spec.craft_village_ids = _ids(
-        data.get("craft_villages"), "CraftVillage", "filter.craftVillages"
+    spec.commune_ids = _refs(
+        data.get("communes"), "Commune", "filter.communes", Commune, "code", "commune"
     )
-    spec.producer_ids = _ids(data.get("producers"), "Producer", "filter.producers")
+    spec.craft_village_ids = _refs(
+        data.get("craft_villages"),
+        "CraftVillage",
+        "filter.craftVillages",
+        CraftVillage,
+        "slug",
+        "craft village",
+    )
+    spec.producer_ids = _refs(
+        data.get("producers"), "Producer", "filter.producers", Producer, "slug", "producer"
+    )
     price = data.get("price")
     if price:
         spec.price_gte = _price(price.get("gte"), "filter.price.gte", errors)
