@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 
 from backend.core import health
 from backend.core.logging import JsonLogFormatter, RequestIdFilter
+from tests.search.conftest import elasticsearch_url  # noqa: F401 - the emulator fixture
 
 
 def closed_port() -> int:
@@ -222,3 +223,15 @@ def test_replica_outage_is_reported_separately(settings, monkeypatch):
     checks = response.json()["checks"]
     assert checks["database"]["status"] == "ok"
     assert checks["database:replica"]["status"] == "error"
+
+
+@pytest.mark.django_db
+@pytest.mark.elasticsearch
+def test_search_ready_when_elasticsearch_answers(settings, elasticsearch_url):  # noqa: F811
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = elasticsearch_url
+    response = get("/readyz")
+    assert response.status_code == 200, response.content
+    search = response.json()["checks"]["search"]
+    assert search["status"] == "ok"
+    assert search["cluster_status"] in ("green", "yellow")
