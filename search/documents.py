@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import F, QuerySet
 
 from backend.catalogue.models import ModerationStatus, Product, ProductVariant
 from backend.certification.models import CertificateStatus
@@ -68,12 +68,19 @@ _COLUMNS = {
 
 
 def _rows(products: QuerySet[Product], limit: int | None = None) -> list[dict[str, Any]]:
-    """Flat rows (values(), no model instances: indexing reads many of them)."""
-    in_stock = ProductVariant.objects.filter(
-        product=OuterRef("pk"), quantity__gt=F("quantity_allocated")
+    """Flat rows (values(), no model instances: indexing reads many of them), plus whether
+    any variant has stock, read by product id (an index lookup, not a scan of variants)."""
+    columns = [c for c in _COLUMNS.values() if c != "has_stock"]
+    query = products.order_by("pk").values(*columns)
+    rows = list(query[:limit] if limit is not None else query)
+    stocked = set(
+        ProductVariant.objects.filter(
+            product_id__in=[r["pk"] for r in rows], quantity__gt=F("quantity_allocated")
+        ).values_list("product_id", flat=True)
     )
-    rows = products.annotate(has_stock=Exists(in_stock)).order_by("pk").values(*_COLUMNS.values())
-    return list(rows[:limit] if limit is not None else rows)
+    for r in rows:
+        r["has_stock"] = r["pk"] in stocked
+    return rows
 
 
 def _aliases(province_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -21,7 +21,7 @@ from backend.catalogue.models import Product
 from backend.core.text import fold
 
 from ..models import ProductSearchDocument, SearchTerm
-from ..text import highlight, max_edits, query_tokens, similarity
+from ..text import fast_fold, highlight, max_edits, query_tokens, similarity
 from .base import (
     MAX_OFFSET,
     PRICE_RANGE_BY_KEY,
@@ -64,12 +64,12 @@ _ROW_FIELDS = [
 
 
 def _padded(*parts: str | None) -> str:
-    return f" {fold(' '.join(p for p in parts if p))} "
+    return f" {fast_fold(' '.join(p for p in parts if p))} "
 
 
 @functools.lru_cache(maxsize=4096)
 def _fold_cached(text: str) -> str:
-    return fold(text)
+    return fast_fold(text)
 
 
 def _padded_repeated(*parts: str | None) -> str:
@@ -173,6 +173,8 @@ class DatabaseBackend(SearchBackend):
             progress_bar(count_public_products(), "database", enabled=progress) as advance,
         ):
             ProductSearchDocument.objects.all().delete()
+            SearchTerm.objects.all().delete()  # the vocabulary is rebuilt exactly
+            self._known_terms = set()
             for batch in iter_document_batches(batch_size):
                 self.index_documents(batch)
                 total += len(batch)

@@ -36,9 +36,9 @@ def test_search_with_all_facets_takes_constant_queries():
     assert _queries(backend, query) == few
 
 
-def test_building_documents_takes_two_queries(django_assert_num_queries):
+def test_building_documents_takes_three_queries(django_assert_num_queries):
     products = [ProductVariantFactory().product for _ in range(5)]
-    with django_assert_num_queries(2):  # rows with joins, then former province names
+    with django_assert_num_queries(3):  # rows with joins, stock, former province names
         documents = build_documents([p.pk for p in products])
     assert len(documents) == 5
     assert documents[0]["former_province_names"] == []  # Hà Nội has none
@@ -100,3 +100,19 @@ def test_filters_from_a_catalogue_product_filter():
     assert filters.product_ids is None
     spec.producer_ids = []  # an empty list matches nothing, as in the catalogue
     assert filters_from_product_filter(spec).product_ids == []
+
+
+def test_fast_fold_is_fold():
+    import random
+
+    from backend.core.text import fold
+    from search.text import fast_fold
+
+    samples = ["Đặc sản ĐÀ LẠT – “quà” 1½kg ﬁne ÆØÅ Ωmega", "cha\u0309 ca\u0301", "ǅ\u00a0x"]
+    rng = random.Random(7)
+    blocks = [(0x20, 0x250), (0x300, 0x370), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x370, 0x500)]
+    for _ in range(2000):
+        samples.append(
+            "".join(chr(rng.randrange(*rng.choice(blocks))) for _ in range(rng.randrange(1, 20)))
+        )
+    assert [fast_fold(s) for s in samples] == [fold(s) for s in samples]
