@@ -16,3 +16,12 @@ class ProducerErrorCode(enum.Enum):
     CRAFT_VILLAGE_NOT_IN_PROVINCE = "craft_village_not_in_province"
     DUPLICATED_SLUG = "duplicated_slug"
     INVALID_STATUS = "invalid_status"
+    # Onboarding and membership (producer workspace).
+    NOT_FOUND = "not_found"
+    PERMISSION_DENIED = "permission_denied"
+    ALREADY_MEMBER = "already_member"
+    MEMBER_OF_OTHER_PRODUCER = "member_of_other_producer"
+    LAST_OWNER = "last_owner"
+    INVALID_ROLE = "invalid_role"
+    INVALID_DOCUMENT = "invalid_document"
+    DOCUMENT_TOO_LARGE = "document_too_large"

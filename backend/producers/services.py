@@ -19,7 +19,13 @@ from backend.core.errors import FieldError, ServiceError
 from backend.core.text import vi_slugify
 from backend.places.models import Commune, CraftVillage, Province
 from backend.producers.error_codes import ProducerErrorCode
-from backend.producers.models import Producer, ProducerKind, VerificationStatus
+from backend.producers.models import (
+    MemberRole,
+    Producer,
+    ProducerKind,
+    ProducerMember,
+    VerificationStatus,
+)
 
 DEFAULT_PHONE_REGION = "VN"
 
@@ -217,3 +223,222 @@ def producer_reject(*, producer: Producer, reason: str) -> Producer:
     producer.save(update_fields=["verification_status", "rejection_reason", "verified_at"])
     _sync(producer)
     return producer
+
+
+# --- Onboarding and membership (producer workspace) -------------------------------------------
+
+DOCUMENT_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def document_max_bytes() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "PRODUCER_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def document_file_check(file: Any, *, field: str = "file") -> str:
+    """The content type of an uploaded document: a PDF or a JPEG/PNG/WebP image within the size
+    limit (PRODUCER_DOCUMENT_MAX_BYTES, 10 MB by default); ServiceError otherwise."""
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    limit = document_max_bytes()
+    if size > limit:
+        raise ServiceError.single(
+            ProducerErrorCode.DOCUMENT_TOO_LARGE,
+            f"The file has {size} bytes; at most {limit} are allowed.",
+            field,
+        )
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if not head:
+        raise ServiceError.single(ProducerErrorCode.INVALID_DOCUMENT, "The file is empty.", field)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    for signature, content_type in DOCUMENT_SIGNATURES:
+        if head.startswith(signature):
+            return content_type
+    raise ServiceError.single(
+        ProducerErrorCode.INVALID_DOCUMENT,
+        "Documents are PDF files or JPEG, PNG or WebP images.",
+        field,
+    )
+
+
+@transaction.atomic
+def producer_apply(
+    *,
+    user: Any,
+    name: str,
+    kind: str,
+    province: Province,
+    business_registration_document: Any,
+    **fields: Unpack[ProducerFields],
+) -> Producer:
+    """A user applies for a producer account: the producer is created PENDING (staff approve it
+    with `producer_verify` or reject it with a reason), the user becomes its OWNER, and the
+    business registration document is stored privately."""
+    from backend.certification.models import DocumentKind
+    from backend.certification.services import producer_document_create
+
+    if ProducerMember.objects.filter(user=user).exists():
+        raise ServiceError.single(
+            ProducerErrorCode.MEMBER_OF_OTHER_PRODUCER,
+            "You already work for a producer; one account belongs to one producer.",
+        )
+    if business_registration_document is None:
+        raise ServiceError.single(
+            ProducerErrorCode.REQUIRED,
+            "Attach the business registration document (PDF or image).",
+            "business_registration_document",
+        )
+    document_file_check(business_registration_document, field="business_registration_document")
+    producer = producer_create(name=name, kind=kind, province=province, **fields)
+    ProducerMember.objects.create(user=user, producer=producer, role=MemberRole.OWNER)
+    producer_document_create(
+        producer=producer,
+        kind=DocumentKind.BUSINESS_REGISTRATION,
+        title="Giấy chứng nhận đăng ký kinh doanh / Business registration",
+        number=fields.get("business_registration_number", ""),
+        file=business_registration_document,
+        is_public=False,
+    )
+    return producer
+
+
+def _owners(producer_id: int) -> QuerySet[ProducerMember]:
+    return ProducerMember.objects.select_for_update().filter(
+        producer_id=producer_id, role=MemberRole.OWNER
+    )
+
+
+@transaction.atomic
+def producer_member_invite(
+    *, producer: Producer, email: str, role: str = MemberRole.STAFF, invited_by: Any = None
+) -> ProducerMember:
+    """Adds the account registered with `email` to the producer's members (an account works for
+    one producer only). The invited person is told by e-mail after commit."""
+    from backend.accounts.models import User
+
+    email = (email or "").strip()
+    if not email:
+        raise ServiceError.single(ProducerErrorCode.REQUIRED, "Give an e-mail address.", "email")
+    if role not in MemberRole.values:
+        raise ServiceError.single(ProducerErrorCode.INVALID_ROLE, "Unknown role.", "role")
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None or not user.is_active:
+        raise ServiceError.single(
+            ProducerErrorCode.NOT_FOUND,
+            "No active account uses this e-mail; ask the person to register first.",
+            "email",
+        )
+    existing = ProducerMember.objects.filter(user=user).first()
+    if existing is not None:
+        same = existing.producer_id == producer.pk
+        raise ServiceError.single(
+            ProducerErrorCode.ALREADY_MEMBER
+            if same
+            else ProducerErrorCode.MEMBER_OF_OTHER_PRODUCER,
+            "This person is already a member."
+            if same
+            else "This person works for another producer.",
+            "email",
+        )
+    member = ProducerMember.objects.create(user=user, producer=producer, role=role)
+
+    def notify() -> None:
+        from backend.producers.notifications import member_invited_send
+
+        member_invited_send(member=member, invited_by=invited_by)
+
+    transaction.on_commit(notify)
+    return member
+
+
+@transaction.atomic
+def producer_member_remove(*, member: ProducerMember) -> None:
+    """Removes a member; a producer always keeps at least one owner."""
+    if member.role == MemberRole.OWNER and _owners(member.producer_id).count() <= 1:
+        raise ServiceError.single(
+            ProducerErrorCode.LAST_OWNER,
+            "The last owner cannot be removed; make someone else owner first.",
+            "id",
+        )
+    member.delete()
+
+
+@transaction.atomic
+def producer_member_role_update(*, member: ProducerMember, role: str) -> ProducerMember:
+    if role not in MemberRole.values:
+        raise ServiceError.single(ProducerErrorCode.INVALID_ROLE, "Unknown role.", "role")
+    if (
+        member.role == MemberRole.OWNER
+        and role != MemberRole.OWNER
+        and _owners(member.producer_id).count() <= 1
+    ):
+        raise ServiceError.single(
+            ProducerErrorCode.LAST_OWNER, "A producer keeps at least one owner.", "role"
+        )
+    member.role = role
+    member.save(update_fields=["role", "updated_at"])
+    return member
+
+
+# --- Fulfilment (the producer ships its part of an order) -------------------------------------
+
+TRACKING_SEPARATOR = ": "
+
+
+def tracking_split(stored: str) -> tuple[str, str]:
+    """(carrier, tracking number) of ProducerOrder.tracking_number as written by
+    `producer_order_ship` ("GHN: 123456"); ("", value) for a bare number."""
+    carrier, sep, number = (stored or "").partition(TRACKING_SEPARATOR)
+    return (carrier, number) if sep else ("", stored or "")
+
+
+@transaction.atomic
+def producer_order_ship(
+    *, producer_order: Any, user: Any, carrier: str, tracking_number: str
+) -> Any:
+    """Marks the producer's part of an order fulfilled (orders.services.producer_order_fulfill)
+    with the carrier and tracking number; the shopper gets an e-mail after commit."""
+    from backend.orders.error_codes import OrderErrorCode
+    from backend.orders.services import producer_order_fulfill
+
+    carrier, tracking_number = (carrier or "").strip(), (tracking_number or "").strip()
+    errors: list[FieldError] = []
+    if not carrier:
+        errors.append(FieldError(OrderErrorCode.REQUIRED, "Name the carrier.", "carrier"))
+    elif TRACKING_SEPARATOR in carrier or len(carrier) > 40:
+        errors.append(
+            FieldError(OrderErrorCode.INVALID, "At most 40 characters, no ': '.", "carrier")
+        )
+    if not tracking_number:
+        errors.append(
+            FieldError(OrderErrorCode.REQUIRED, "Give the tracking number.", "tracking_number")
+        )
+    elif len(tracking_number) > 56:
+        errors.append(
+            FieldError(OrderErrorCode.INVALID, "At most 56 characters.", "tracking_number")
+        )
+    if errors:
+        raise ServiceError(errors)
+    part = producer_order_fulfill(
+        producer_order=producer_order,
+        user=user,
+        tracking_number=f"{carrier}{TRACKING_SEPARATOR}{tracking_number}",
+    )
+
+    def notify() -> None:
+        from backend.producers.tasks import send_producer_order_shipped
+
+        send_producer_order_shipped.delay(part.pk)
+
+    transaction.on_commit(notify)
+    return part
