@@ -232,3 +232,19 @@ def test_a_wrapped_later_load_is_dispatched_even_if_the_first_is_dropped():
     assert result.errors is None
     assert result.data == {"value": 81}
     assert CountingLoader.calls == [[7, 8]]
+
+
+@pytest.mark.django_db
+def test_require_export_partner():
+    from backend.graphql.core.mutations import require_export_partner
+
+    info = SimpleNamespace(context=SimpleNamespace(user=UserFactory()))
+    with pytest.raises(ServiceError) as error:
+        require_export_partner(info)
+    assert error.value.errors[0].code is CommonErrorCode.PERMISSION_DENIED
+    info.context.user = UserFactory(is_export_partner=True)
+    assert require_export_partner(info) is info.context.user
+    info.context.user = UserFactory(is_staff=True)
+    assert require_export_partner(info) is info.context.user
+    with pytest.raises(ServiceError):
+        require_export_partner(info, allow_staff=False)

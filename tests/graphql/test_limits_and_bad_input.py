@@ -229,3 +229,15 @@ def test_graphiql_page_in_the_browser(client):
 def test_garbage_requests_never_give_a_500(client, method, kwargs, status):
     response = getattr(client, method)(**kwargs)
     assert response.status_code == status, response.content
+
+
+def test_every_input_problem_is_listed(gql):
+    result = gql(
+        "{ products(first: 1, filter: {price: {gte: -1, lte: -2}, stars: [9]}) { totalCount } }"
+    )
+    details = result.errors[0]["extensions"]["errors"]
+    assert {(d["field"], d["code"]) for d in details} == {
+        ("filter.stars", "INVALID"),
+        ("filter.price.gte", "INVALID"),
+        ("filter.price.lte", "INVALID"),
+    }

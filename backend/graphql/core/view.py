@@ -187,6 +187,10 @@ class GraphQLView(FileUploadGraphQLView):
             formatted["extensions"] = {
                 "code": first.code.name if first else "INVALID",
                 "field": field_name(first.field) if first else None,
+                "errors": [
+                    {"code": e.code.name, "field": field_name(e.field), "message": e.message}
+                    for e in original.errors
+                ],
             }
         elif original is not None and not isinstance(original, GraphQLError):
             if error.message != INTERNAL_ERROR_MESSAGE:
