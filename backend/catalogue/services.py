@@ -328,7 +328,9 @@ def _decimal(
     data[field] = amount.quantize(Decimal(places))
 
 
-def _clean_variant(data: dict[str, Any], *, instance: ProductVariant | None) -> dict[str, Any]:
+def _clean_variant(
+    data: dict[str, Any], *, instance: ProductVariant | None, product: Product | None = None
+) -> dict[str, Any]:
     errors: list[FieldError] = []
     for key in ("sku", "name_vi", "name_en"):
         if isinstance(data.get(key), str):
@@ -357,7 +359,10 @@ def _clean_variant(data: dict[str, Any], *, instance: ProductVariant | None) -> 
                 errors.append(FieldError(Code.INVALID, "The price is too large.", "price_amount"))
     if "weight_grams" in data:
         weight = data["weight_grams"]
-        if not isinstance(weight, int) or weight <= 0 or weight > 1_000_000:
+        owner = product or (instance.product if instance is not None else None)
+        # Services (group VI) never ship: they may weigh nothing.
+        lowest = 0 if owner is not None and not owner.category.is_shippable else 1
+        if not isinstance(weight, int) or weight < lowest or weight > 1_000_000:
             errors.append(
                 FieldError(Code.INVALID_WEIGHT, "Weight is 1 g to 1,000 kg.", "weight_grams")
             )
@@ -402,6 +407,7 @@ def variant_create(
             **fields,
         },
         instance=None,
+        product=product,
     )
     try:
         with transaction.atomic():
@@ -560,3 +566,32 @@ def product_media_delete(*, media: ProductMedia) -> None:
     media.delete()
     _delete_files_on_commit(names)
     _sync([product_id])
+
+
+@transaction.atomic
+def product_delete(*, product: Product) -> bool:
+    """Deletes a listing with its variants and images. A product with OCOP certificates or
+    traceability batches is archived instead (certificate history and printed QR codes stay
+    valid); returns True when the row was deleted, False when archived. Refused while units of
+    it are allocated to checkouts or orders."""
+    allocated = product.variants.filter(quantity_allocated__gt=0).exists()
+    if allocated:
+        raise ServiceError.single(
+            Code.VARIANT_ALLOCATED,
+            "Units of this product are allocated to checkouts or orders.",
+            "id",
+        )
+    if product.certificates.exists() or product.batches.exists():
+        product.moderation_status = ModerationStatus.ARCHIVED
+        product.save(update_fields=["moderation_status", "updated_at"])
+        _sync([product.pk])
+        return False
+    names: list[tuple[Any, Any]] = []
+    for media in product.media.prefetch_related("thumbnails"):
+        names.append((media.image.storage, media.image.name))
+        names += [(t.image.storage, t.image.name) for t in media.thumbnails.all()]
+    product_id = product.pk
+    product.delete()
+    _delete_files_on_commit(names)
+    _sync([product_id])
+    return True

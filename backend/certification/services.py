@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterable
 from typing import Any, TypedDict
@@ -306,3 +307,20 @@ def producer_document_update(
     after = set(document.products.values_list("pk", flat=True))
     _sync(before | after)
     return document
+
+
+@transaction.atomic
+def producer_document_delete(*, document: ProducerDocument) -> None:
+    """Deletes the document and, once the transaction commits, its file."""
+    product_ids = set(document.products.values_list("pk", flat=True))
+    name = document.file.name if document.file else ""
+    storage = document.file.storage
+    document.delete()
+    if name:
+
+        def delete_file() -> None:
+            with contextlib.suppress(Exception):  # the row is gone; a stray file is harmless
+                storage.delete(name)
+
+        transaction.on_commit(delete_file)
+    _sync(product_ids)
