@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from storefront.views import account, catalogue, preferences, producer
+from storefront.views import account, cart, catalogue, preferences, producer
 
 app_name = "storefront"
 
@@ -15,6 +15,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/signup/", account.signup, name="signup"),
     path("account/login/", account.SignInView.as_view(), name="login"),
     path("account/logout/", account.signout, name="logout"),
+    path("cart/", cart.cart, name="cart"),
+    path("cart/add/", cart.cart_add, name="cart_add"),
+    path("cart/update/", cart.cart_update, name="cart_update"),
+    path("checkout/", cart.checkout, name="checkout"),
+    path("checkout/communes/", cart.communes, name="communes"),
+    path("orders/<str:token>/", cart.order_detail, name="order"),
+    path("account/orders/", cart.orders, name="orders"),
     path("producer/", producer.dashboard, name="producer"),
     path("producer/products/<int:pk>/", producer.product_edit, name="producer_product"),
     path("i18n/", include("django.conf.urls.i18n")),

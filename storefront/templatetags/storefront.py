@@ -93,6 +93,22 @@ def moderation_label(value: str) -> str:
     return en if (translation.get_language() or "vi")[:2] == "en" else vi
 
 
+def _lang() -> str:
+    return (translation.get_language() or "vi")[:2]
+
+
+@register.filter
+def problem_message(problem: Any) -> str:
+    """A checkout problem in the shopper's language."""
+    return str(problem.message(_lang()))
+
+
+@register.filter
+def method_name(method: Any) -> str:
+    """A delivery method's name in the shopper's language."""
+    return str(method.name(_lang()))
+
+
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if hasattr(mapping, "get") else None
@@ -171,6 +187,14 @@ def thumbnail_url(product: Any, size: int = 256) -> str:
     return str(first.image.url)
 
 
+def _cart_count(request: HttpRequest | None) -> int:
+    if request is None or not hasattr(request, "session"):
+        return 0
+    from storefront import commerce
+
+    return commerce.cart_count(request)
+
+
 @register.inclusion_tag("storefront/includes/header.html", takes_context=True)
 def site_header(context: template.Context) -> dict[str, Any]:
     from django_countries import countries
@@ -194,4 +218,5 @@ def site_header(context: template.Context) -> dict[str, Any]:
         "csrf_token": context.get("csrf_token"),
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
         "query": request.GET.get("q", "") if request is not None else "",
+        "cart_count": _cart_count(request),
     }

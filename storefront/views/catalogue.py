@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from storefront import adapters
 from storefront.shop import get_shop
@@ -75,4 +76,8 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
     canonical = canonical or page.product.slug
     if slug != canonical and slug in {page.product.slug, page.product.slug_en}:
         return redirect("storefront:product", slug=canonical)
-    return render_page(request, "storefront/product.html", {"page": page, "p": page.product})
+    return render_page(
+        request,
+        "storefront/product.html",
+        {"page": page, "p": page.product, "add_to_cart_url": reverse("storefront:cart_add")},
+    )

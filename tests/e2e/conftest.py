@@ -36,7 +36,7 @@ ARTIFACTS = Path(
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser(django_db_setup, django_db_blocker) -> Iterator[object]:  # type: ignore[no-untyped-def]
     executable = shutil.which("chromium")
     if executable is None:
         pytest.skip("chromium is not installed (apt-get install chromium; .ci/run does)")
@@ -44,7 +44,21 @@ def browser() -> Iterator[object]:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - it is a dev dependency
         pytest.skip("the playwright Python package is not installed")
+    from django.db import connections
+
+    # Starting Playwright's sync API switches greenlets, and Django's connection handler (a
+    # context-local) then hands out fresh connection objects that lack the serialized
+    # reference data `serialized_rollback` restores from. Carry it over.
+    saved = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_playwright() as pw:
+        for alias, contents in saved.items():
+            if contents is not None and not hasattr(
+                connections[alias], "_test_serialized_contents"
+            ):
+                connections[alias]._test_serialized_contents = contents
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
