@@ -97,6 +97,9 @@ def user_register(
 def token_create(*, email: str, password: str) -> TokenPair:
     """Sign in: an access and a refresh token for valid credentials of an active user."""
     user = selectors.user_by_email(email=email or "")
+    if user is None:
+        # Hash anyway, so an unknown e-mail takes as long as a wrong password.
+        User().set_password(password or "")
     if user is None or not user.check_password(password or "") or not user.is_active:
         raise ServiceError.single(
             AccountErrorCode.INVALID_CREDENTIALS,
