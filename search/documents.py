@@ -142,14 +142,20 @@ def product_document(row: dict[str, Any], aliases: dict[int, list[str]]) -> dict
         "price_max": _amount(r["price_max"]),
         "in_stock": bool(r["in_stock"]),
         "created_at": r["created_at"].isoformat(),
-        "markets": [],
+        "markets": [],  # filled by _documents from the compliance verdicts
         "suggest": names,
     }
 
 
 def _documents(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from backend.compliance.selectors import eligible_markets_by_product
+
     aliases = _aliases(r["province_id"] for r in rows)
-    return [product_document(r, aliases) for r in rows]
+    markets = eligible_markets_by_product(r["pk"] for r in rows)
+    documents = [product_document(r, aliases) for r in rows]
+    for doc in documents:
+        doc["markets"] = sorted(markets.get(doc["id"], []))
+    return documents
 
 
 def build_documents(ids: Iterable[int]) -> list[dict[str, Any]]:

@@ -109,7 +109,7 @@ def document_row(doc: dict[str, Any]) -> ProductSearchDocument:
         price_max=doc["price_max"],
         in_stock=doc["in_stock"],
         created_at=doc["created_at"],
-        markets=" ".join(doc["markets"]),
+        markets=f" {' '.join(doc['markets'])} " if doc["markets"] else "",
         suggest_text=_padded(*doc["suggest"]),
     )
 
@@ -264,7 +264,7 @@ class DatabaseBackend(SearchBackend):
         if f.markets:
             market_q = Q()
             for m in f.markets:
-                market_q |= Q(markets__contains=m)
+                market_q |= Q(markets__contains=f" {m} ")
             qs[FacetField.MARKET] = market_q
         if f.price_ranges:
             price_q = Q(pk__in=[])

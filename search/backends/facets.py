@@ -63,6 +63,12 @@ def resolve_facets(counts: dict[FacetField, dict[str, int]], query: SearchQuery)
     provinces = {
         p.code: p for p in Province.objects.filter(code__in=counts.get(FacetField.PROVINCE, {}))
     }
+    from backend.markets.models import Market
+
+    market_codes = list(counts.get(FacetField.MARKET, {}))
+    markets = (
+        {m.code: m for m in Market.objects.filter(code__in=market_codes)} if market_codes else {}
+    )
     villages = {
         v.slug: v
         for v in CraftVillage.objects.filter(slug__in=counts.get(FacetField.CRAFT_VILLAGE, {}))
@@ -85,6 +91,8 @@ def resolve_facets(counts: dict[FacetField, dict[str, int]], query: SearchQuery)
             return f"{value}★"
         if field == FacetField.PRICE_RANGE:
             return price_range_label(value, query.language)
+        if field == FacetField.MARKET and value in markets:
+            return markets[value].name_en if en else markets[value].name_vi
         return value
 
     def order(field: FacetField, bucket: FacetBucket) -> tuple:

@@ -282,3 +282,30 @@ def test_expiring_certificate_drops_its_stars_by_date(backend, catalogue):
 
 def test_product_queryset_untouched(backend, catalogue):
     assert Product.objects.count() == len(catalogue.public) + 1
+
+
+def test_market_facet_and_filter_follow_compliance_verdicts(backend, catalogue):
+    from django.utils import timezone
+
+    from backend.compliance.models import ProductMarketVerdict
+    from backend.markets.models import Market
+
+    market = {m.code: m for m in Market.objects.filter(code__in=["EU", "US"])}
+    verdicts = [
+        (catalogue.cha_ca, "EU", "ELIGIBLE"),
+        (catalogue.cha_ca, "US", "BLOCKED"),
+        (catalogue.nuoc_mam, "EU", "ELIGIBLE_WITH_DOCUMENTS"),
+        (catalogue.nuoc_mam, "US", "ELIGIBLE"),
+    ]
+    ProductMarketVerdict.objects.bulk_create(
+        ProductMarketVerdict(product=p, market=market[code], verdict=v, computed_at=timezone.now())
+        for p, code, v in verdicts
+    )
+    backend.reindex()
+    result = run(backend, language="en")
+    assert facet(result, FacetField.MARKET) == {"EU": 2, "US": 1}
+    labels = {b.label for f in result.facets if f.field == FacetField.MARKET for b in f.buckets}
+    assert labels == {market["EU"].name_en, market["US"].name_en}
+    us = run(backend, filters=SearchFilters(markets=["US"]))
+    assert ids(us) == [catalogue.nuoc_mam.pk]
+    assert facet(us, FacetField.MARKET) == {"EU": 2, "US": 1}  # disjunctive
