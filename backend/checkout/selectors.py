@@ -75,3 +75,10 @@ def checkout_line_variant_ids(
             )
         result[index] = found[line_id]
     return result
+
+
+def checkout_latest_for_user(*, user: Any) -> Checkout | None:
+    """The signed-in shopper's most recently changed checkout (the cart follows the account)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return checkouts_with_addresses().filter(user=user).order_by("-updated_at").first()

@@ -304,6 +304,23 @@ def checkout_lines_delete(*, token: uuid.UUID, user: Any, line_ids: Sequence[int
     return _refetch(checkout)
 
 
+@transaction.atomic
+def checkout_customer_attach(*, token: uuid.UUID, user: Any) -> CheckoutInfo:
+    """Give an anonymous checkout to the shopper who just signed in: from now on it follows
+    the account (and only they can reach it)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise ServiceError.single(
+            CheckoutErrorCode.PERMISSION_DENIED, "Sign in to keep this checkout in your account."
+        )
+    checkout = checkout_get(token=token, user=user, for_update=True)
+    if checkout.user_id != user.pk:
+        checkout.user = user
+        if not checkout.email:
+            checkout.email = user.email
+        _touch(checkout, "user", "email")
+    return _refetch(checkout)
+
+
 # --- E-mail, addresses, delivery --------------------------------------------------------------
 
 

@@ -387,3 +387,48 @@ def test_checkout_complete_queries_are_few_and_constant(gql):  # noqa: F811
     print(f"checkoutComplete queries: 1 line {n1}, 10 lines {n10}")
     assert n10 <= 40, n10
     assert n10 == n1
+
+
+ATTACH = """mutation($id: ID!) { checkoutCustomerAttach(id: $id) {
+  checkout { email } errors { field code } } }"""
+
+
+def test_the_cart_follows_the_account(gql):  # noqa: F811
+    user = UserFactory()
+    anonymous = create(gql, [(sellable_variant(), 1)])["checkout"]
+    assert data(gql("{ checkout { id } }", user=user), "checkout") is None
+    refused = data(gql(ATTACH, {"id": anonymous["id"]}), "checkoutCustomerAttach")
+    assert [e["code"] for e in refused["errors"]] == ["PERMISSION_DENIED"]
+    attached = data(gql(ATTACH, {"id": anonymous["id"]}, user=user), "checkoutCustomerAttach")
+    assert attached["errors"] == [] and attached["checkout"]["email"] == user.email
+    # Now it is the account's: found without an ID, and no longer reachable anonymously.
+    assert data(gql("{ checkout { id } }", user=user), "checkout")["id"] == anonymous["id"]
+    assert data(gql(QUERY, {"id": anonymous["id"]}), "checkout") is None
+    other = UserFactory()
+    stolen = data(gql(ATTACH, {"id": anonymous["id"]}, user=other), "checkoutCustomerAttach")
+    assert [e["code"] for e in stolen["errors"]] == ["CHECKOUT_NOT_FOUND"]
+
+
+def test_me_orders(gql):  # noqa: F811
+    from backend.graphql.account.types import User
+
+    if "orders" not in User._meta.fields:
+        pytest.skip(
+            "User.orders is added by the account schema (api helper) with "
+            "backend.graphql.checkout.types.user_orders_field/resolve_user_orders"
+        )
+    from backend.checkout import services
+    from backend.payments.services import payment_create_for_checkout
+    from tests.checkout.factories import ready_checkout
+
+    user = UserFactory()
+    info = ready_checkout([(sellable_variant(), 1)], user=user)
+    payment_create_for_checkout(
+        token=info.checkout.token, user=user, gateway_id="ocop.payments.demo", amount=info.total
+    )
+    order = services.checkout_complete(token=info.checkout.token, user=user)
+    mine = data(
+        gql("{ me { orders(first: 5) { totalCount edges { node { number } } } } }", user=user), "me"
+    )
+    assert mine["orders"]["totalCount"] == 1
+    assert mine["orders"]["edges"][0]["node"]["number"] == order.number

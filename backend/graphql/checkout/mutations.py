@@ -374,3 +374,21 @@ class CheckoutComplete(BaseMutation):
                 return cls(order=None, confirmation_needed=True, confirmation_data=json.dumps(data))
             raise
         return cls(order=order, confirmation_needed=False)
+
+
+class CheckoutCustomerAttach(BaseMutation):
+    checkout = graphene.Field(Checkout)
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    class Meta:
+        description = "Attach an anonymous checkout to the signed-in shopper's account."
+        error_type_class = CheckoutError
+
+    @classmethod
+    def perform_mutation(cls, root: Any, info: Any, **data: Any) -> Any:
+        checkout = services.checkout_customer_attach(
+            token=_token(data["id"]), user=current_user(info)
+        )
+        return cls(checkout=checkout)

@@ -1,7 +1,8 @@
 """Checkout, order and payment queries and mutations.
 
 `me { orders }`: the User type belongs to the account schema; it adds the field with
-`orders = user_orders_field()` and `resolve_orders = resolve_user_orders` (both below)."""
+``orders = user_orders_field()`` and ``resolve_orders = staticmethod(resolve_user_orders)``
+(both from backend/graphql/checkout/types.py). Until then `myOrders` answers the same."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from typing import Any
 import graphene
 
 from backend.checkout.fetch import fetch_checkout_info
-from backend.checkout.selectors import checkout_get, parse_token
+from backend.checkout.selectors import checkout_get, checkout_latest_for_user, parse_token
 from backend.core.errors import ServiceError
-from backend.graphql.core.connection import ConnectionField, connection_from_queryset
+from backend.graphql.core.connection import connection_from_queryset
 from backend.graphql.core.mutations import current_user
 from backend.graphql.core.types import LanguageCodeEnum, remember_language
 from backend.orders.models import Order as OrderModel
@@ -22,6 +23,7 @@ from .mutations import (
     CheckoutBillingAddressUpdate,
     CheckoutComplete,
     CheckoutCreate,
+    CheckoutCustomerAttach,
     CheckoutDeliveryMethodUpdate,
     CheckoutEmailUpdate,
     CheckoutLinesAdd,
@@ -30,21 +32,16 @@ from .mutations import (
     CheckoutPaymentCreate,
     CheckoutShippingAddressUpdate,
 )
-from .types import Checkout, Order, OrderCountableConnection, decode_checkout_token
+from .types import (
+    Checkout,
+    Order,
+    OrderCountableConnection,
+    decode_checkout_token,
+    resolve_user_orders,
+    user_orders_field,
+)
 
-
-def user_orders_field() -> ConnectionField:
-    return ConnectionField(
-        OrderCountableConnection, description="The shopper's orders, newest first."
-    )
-
-
-def resolve_user_orders(root: Any, info: Any, **kwargs: Any) -> Any:
-    """Orders of the user `root`; only that user (or staff) may read them."""
-    user = current_user(info)
-    if user is None or (user.pk != root.pk and not user.is_staff):
-        return connection_from_queryset(OrderModel.objects.none(), kwargs, OrderCountableConnection)
-    return connection_from_queryset(orders_of_user(user=root), kwargs, OrderCountableConnection)
+__all__ = ["CheckoutMutations", "CheckoutQueries", "resolve_user_orders", "user_orders_field"]
 
 
 class CheckoutQueries(graphene.ObjectType):
@@ -54,7 +51,8 @@ class CheckoutQueries(graphene.ObjectType):
         token=graphene.UUID(description="Or its token."),
         language_code=graphene.Argument(LanguageCodeEnum),
         description="A checkout by ID. Anonymous checkouts are reached by ID; a shopper's "
-        "checkout only by that shopper. Null when there is none.",
+        "checkout only by that shopper. Without an ID: the signed-in shopper's latest "
+        "checkout (the cart follows the account). Null when there is none.",
     )
     order_by_token = graphene.Field(
         Order,
@@ -72,9 +70,13 @@ class CheckoutQueries(graphene.ObjectType):
         language_code: Any = None,
     ) -> Any:
         remember_language(info, language_code)
+        user = current_user(info)
+        if id is None and token is None:
+            latest = checkout_latest_for_user(user=user)
+            return fetch_checkout_info(latest) if latest is not None else None
         raw = token or decode_checkout_token(id)
         try:
-            checkout = checkout_get(token=parse_token(raw), user=current_user(info))
+            checkout = checkout_get(token=parse_token(raw), user=user)
         except ServiceError:
             return None
         return fetch_checkout_info(checkout)
@@ -108,3 +110,4 @@ class CheckoutMutations(graphene.ObjectType):
     checkout_delivery_method_update = CheckoutDeliveryMethodUpdate.Field()
     checkout_payment_create = CheckoutPaymentCreate.Field()
     checkout_complete = CheckoutComplete.Field()
+    checkout_customer_attach = CheckoutCustomerAttach.Field()

@@ -15,11 +15,18 @@ from graphql_relay import from_global_id, to_global_id
 from backend.checkout.error_codes import CheckoutProblemCode
 from backend.checkout.fetch import CheckoutInfo, CheckoutLineInfo
 from backend.graphql.catalogue.types import ProductVariant
-from backend.graphql.core.connection import CountableConnection
+from backend.graphql.core.connection import (
+    ConnectionField,
+    CountableConnection,
+    connection_from_queryset,
+)
 from backend.graphql.core.dataloaders import get_loader
+from backend.graphql.core.mutations import current_user
 from backend.graphql.core.types import LanguageCodeEnum, Money, language_of
 from backend.graphql.core.validation import set_list_size_hint
+from backend.orders.models import Order as OrderModel
 from backend.orders.models import OrderStatus, ProducerOrderStatus
+from backend.orders.selectors import orders_of_user
 from backend.payments.gateways import enabled_gateways
 from backend.payments.models import PaymentStatus
 
@@ -505,6 +512,20 @@ class Order(graphene.ObjectType):
 class OrderCountableConnection(CountableConnection):
     class Meta:
         node = Order
+
+
+def user_orders_field() -> ConnectionField:
+    return ConnectionField(
+        OrderCountableConnection, description="The shopper's orders, newest first."
+    )
+
+
+def resolve_user_orders(root: Any, info: Any, **kwargs: Any) -> Any:
+    """Orders of the user `root`; only that user (or staff) may read them."""
+    user = current_user(info)
+    if user is None or (user.pk != root.pk and not user.is_staff):
+        return connection_from_queryset(OrderModel.objects.none(), kwargs, OrderCountableConnection)
+    return connection_from_queryset(orders_of_user(user=root), kwargs, OrderCountableConnection)
 
 
 set_list_size_hint("Checkout", "lines", settings.CHECKOUT_MAX_LINES)
