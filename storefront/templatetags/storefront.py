@@ -87,6 +87,22 @@ MODERATION_LABELS = {
 }
 
 
+ORDER_STATUS_LABELS = {
+    "UNCONFIRMED": ("Chưa xác nhận", "Unconfirmed"),
+    "UNFULFILLED": ("Đang chuẩn bị", "Being prepared"),
+    "PARTIALLY_FULFILLED": ("Đã giao một phần", "Partly shipped"),
+    "FULFILLED": ("Đã giao", "Shipped"),
+    "CANCELED": ("Đã hủy", "Canceled"),
+    "REFUNDED": ("Đã hoàn tiền", "Refunded"),
+}
+
+
+@register.filter
+def order_status_label(value: str) -> str:
+    vi, en = ORDER_STATUS_LABELS.get(str(value), (str(value), str(value)))
+    return en if _lang() == "en" else vi
+
+
 @register.filter
 def moderation_label(value: str) -> str:
     vi, en = MODERATION_LABELS.get(str(value), (str(value), str(value)))
