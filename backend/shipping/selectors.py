@@ -73,15 +73,19 @@ def load_shipping_data() -> ShippingData:
     )
 
 
-def parcels_from_lines(lines: Iterable[tuple[Any, int]]) -> list[Parcel]:
+def parcels_from_lines(
+    lines: Iterable[tuple[Any, int]], provinces: dict[int, Any] | None = None
+) -> list[Parcel]:
     """One parcel per producer from (variant, quantity) pairs. Variants must come with
-    `product__producer__province` loaded (select_related) to avoid a query per line."""
+    `product__producer` loaded, and either `provinces` (id -> Province) or
+    `product__producer__province` loaded, so that no query runs per line."""
     grouped: dict[int, list[tuple[Any, int]]] = defaultdict(list)
     for variant, qty in lines:
         grouped[variant.product.producer_id].append((variant, qty))
     parcels = []
     for producer_id, group in grouped.items():
         producer = group[0][0].product.producer
+        origin = provinces[producer.province_id] if provinces is not None else producer.province
         items = tuple(
             ParcelItem(
                 weight_grams=v.weight_grams,
@@ -102,8 +106,8 @@ def parcels_from_lines(lines: Iterable[tuple[Any, int]]) -> list[Parcel]:
         parcels.append(
             Parcel(
                 producer_id=producer_id,
-                origin_province=producer.province.code,
-                origin_region=producer.province.region,
+                origin_province=origin.code,
+                origin_region=origin.region,
                 items=items,
             )
         )
