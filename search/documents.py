@@ -180,3 +180,50 @@ def iter_document_batches(batch_size: int = 500) -> Iterator[list[dict[str, Any]
 
 def count_public_products() -> int:
     return public_products().count()
+
+
+def prefetched(
+    batches: Iterator[list[dict[str, Any]]], depth: int = 2
+) -> Iterator[list[dict[str, Any]]]:
+    """Run `batches` on a thread of its own (with its own database connection), `depth`
+    batches ahead of the consumer, so reading and building overlap with writing. Only for
+    committed data: the thread does not see the caller's open transaction."""
+    import queue
+    import threading
+
+    from django.db import connections
+
+    out: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        out.put(batch, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            out.put(done)
+        except BaseException as exc:  # handed to the consumer
+            out.put(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=produce, name="search-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = out.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=30)
