@@ -248,3 +248,30 @@ def test_require_export_partner():
     assert require_export_partner(info) is info.context.user
     with pytest.raises(ServiceError):
         require_export_partner(info, allow_staff=False)
+
+
+class DoublingLoader(DataLoader[int, int]):
+    context_key = "doubling"
+
+    def batch_load(self, keys):
+        return [k * 2 for k in keys]
+
+
+def test_gather_over_two_loaders_dispatches_both():
+    from backend.graphql.core.dataloaders import gather
+
+    class Q(graphene.ObjectType):
+        pair = graphene.List(graphene.Int)
+
+        @staticmethod
+        def resolve_pair(root, info):
+            first = get_loader(info, CountingLoader).load(1)
+            second = get_loader(info, DoublingLoader).load(5).then(lambda v: v + 1)
+            return gather([first, second])
+
+    context = SimpleNamespace(user=AnonymousUser(), dataloaders={})
+    result = graphene.Schema(query=Q).execute(
+        "{ pair }", context_value=context, execution_context_class=ExecutionContext
+    )
+    assert result.errors is None
+    assert result.data == {"pair": [10, 11]}

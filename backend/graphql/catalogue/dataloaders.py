@@ -130,3 +130,21 @@ def load_related(info: Any, obj: Any, name: str, loader_class: type[DataLoader[A
     if pk is None:
         return None
     return get_loader(info, loader_class).load(pk)
+
+
+class MarketCodeLoader(DataLoader[str, Any]):
+    """A market code checked once per request (the error of an unknown one, otherwise)."""
+
+    context_key = "catalogue_market_code"
+
+    def batch_load(self, keys: Sequence[str]) -> list[Any]:
+        from backend.core.errors import ServiceError
+        from backend.markets.selectors import market_by_code
+
+        codes: list[Any] = []
+        for key in keys:
+            try:
+                codes.append(market_by_code(key).code)
+            except ServiceError as error:
+                codes.append(error)
+        return codes

@@ -14,6 +14,7 @@ from backend.catalogue import selectors
 from backend.core.errors import FieldError, ServiceError
 from backend.graphql.core.mutations import CommonErrorCode, decode_global_id
 from backend.graphql.core.types import OrderDirection, PriceRangeInput
+from backend.graphql.markets.types import ComplianceVerdictEnum
 from backend.places import selectors as place_selectors
 from backend.places.models import Commune, CraftVillage
 from backend.producers.models import Producer
@@ -38,6 +39,11 @@ class ProductFilterInput(graphene.InputObjectType):
     certificate_valid = graphene.Boolean(description="Has an OCOP certificate in force today.")
     in_stock = graphene.Boolean()
     search = graphene.String(description="A simple match on the name.")
+    market = graphene.String(description="Market code, e.g. EU: products allowed there.")
+    compliance = graphene.List(
+        graphene.NonNull(ComplianceVerdictEnum),
+        description="Verdicts for `market` (default: ELIGIBLE, ELIGIBLE_WITH_DOCUMENTS).",
+    )
 
 
 class ProductOrderField(graphene.Enum):

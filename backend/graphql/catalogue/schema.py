@@ -15,6 +15,7 @@ from backend.graphql.core.mutations import (
     decode_global_id,
 )
 from backend.graphql.core.types import LanguageCodeEnum, language_of, remember_language
+from backend.graphql.markets.filters import filter_products_by_market
 from backend.places import selectors as place_selectors
 from backend.producers import selectors as producer_selectors
 from backend.traceability import selectors as trace_selectors
@@ -121,6 +122,10 @@ class CatalogueQueries(graphene.ObjectType):
         queryset = selectors.filter_products(
             selectors.visible_products(user=current_user(info)), spec
         )
+        if filter:
+            queryset = filter_products_by_market(
+                queryset, filter.get("market"), filter.get("compliance")
+            )
         field, descending = "name", False
         if sort_by:
             field = str(getattr(sort_by.field, "value", sort_by.field))

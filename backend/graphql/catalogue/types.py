@@ -17,10 +17,14 @@ from backend.graphql.core.connection import (
     CountableConnection,
     connection_from_queryset,
 )
-from backend.graphql.core.dataloaders import get_loader, then
+from backend.graphql.core.dataloaders import gather, get_loader, then
 from backend.graphql.core.mutations import can_see_private_producer_data, current_user
 from backend.graphql.core.types import Money, MoneyRange, Weight, language_of, translated
 from backend.graphql.core.validation import set_list_size_hint
+from backend.graphql.markets.schema import (
+    product_market_compliance_field,
+    resolve_product_market_compliance,
+)
 from backend.places import selectors as place_selectors
 from backend.producers.models import MemberRole, ProducerKind, VerificationStatus
 from backend.traceability import selectors as trace_selectors
@@ -447,6 +451,7 @@ class Product(graphene.ObjectType):
     moderation_status = graphene.Field(
         ModerationStatusEnum, description="Staff and the producer's members only."
     )
+    market_compliance = product_market_compliance_field()
     created = graphene.DateTime(required=True)
     updated = graphene.DateTime(required=True)
 
@@ -522,6 +527,18 @@ class Product(graphene.ObjectType):
     @staticmethod
     def resolve_qr_code_url(root: Any, info: Any) -> Any:
         return _trace_url(info, root, trace_selectors.trace_qr_url)
+
+    @staticmethod
+    def resolve_market_compliance(root: Any, info: Any, market: str | None = None) -> Any:
+        # All stored verdicts in one batch; the market code checked once per request.
+        verdicts = resolve_product_market_compliance(root, info)
+        if not market:
+            return verdicts
+        code = get_loader(info, loaders.MarketCodeLoader).load(market.strip().upper())
+        return then(
+            gather([code, verdicts]),
+            lambda pair: [v for v in pair[1] if v.market.code == pair[0]],
+        )
 
     @staticmethod
     def resolve_moderation_status(root: Any, info: Any) -> Any:

@@ -10,7 +10,8 @@ Declare a loader by subclassing `DataLoader`, giving it a unique `context_key` a
             producers = Producer.objects.in_bulk(keys)
             return [producers.get(key) for key in keys]
 
-and use it from a resolver with `get_loader(info, ProducerByIdLoader).load(pk)`: the loads of
+and use it from a resolver with `get_loader(info, ProducerByIdLoader).load(pk)` (chain with
+`.then(fn)`): the loads of
 one execution step are batched into a single call of `batch_load`. The view gives each request
 its own registry (`info.context.dataloaders`), so a loader instance and its cache live for one
 request only.
@@ -31,6 +32,13 @@ T = TypeVar("T")
 REGISTRY_ATTR = "dataloaders"
 
 
+class Future(SyncFuture):
+    """A SyncFuture with `.then(fn)`: `loader.load(pk).then(lambda row: row.name)`."""
+
+    def then(self, fn: Callable[[Any], Any]) -> Future:
+        return then(self, fn)
+
+
 class DataLoader(SyncDataLoader, Generic[K, V]):
     """Base class of every loader. Subclasses set `context_key` and implement `batch_load`."""
 
@@ -45,15 +53,20 @@ class DataLoader(SyncDataLoader, Generic[K, V]):
     def batch_load(self, keys: Sequence[K]) -> list[V]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def load(self, key: K) -> SyncFuture:
-        future = super().load(key)
-        if not future.done() and future.deferred_callback is None:
-            # Every pending future can dispatch the queue (a no-op once it ran), so a future
-            # wrapped by `then`/`gather` or not returned first still gets dispatched.
-            future.deferred_callback = self.dispatch_queue
+    def load(self, key: K) -> Future:
+        """A future of the value of `key`, batched with the other loads of this step."""
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        future = Future()
+        # Every pending future can dispatch the queue (a no-op once it ran), so a future
+        # wrapped by `then`/`gather` or not returned first still gets dispatched.
+        future.deferred_callback = self.dispatch_queue
+        self._queue.append((key, future))
+        self._cache[key] = future
         return future
 
-    def load_many(self, keys: Iterable[K]) -> SyncFuture:
+    def load_many(self, keys: Iterable[K]) -> Future:
         """A future of the list of values of `keys` (resolved when all of them are)."""
         futures = [self.load(key) for key in keys]
         return gather(futures)
@@ -61,7 +74,7 @@ class DataLoader(SyncDataLoader, Generic[K, V]):
     def prime(self, key: K, value: V) -> None:
         """Put a value already at hand into the cache (no query for it later)."""
         if key not in self._cache:
-            future = SyncFuture()
+            future = Future()
             future.set_result(value)
             self._cache[key] = future
 
@@ -83,9 +96,9 @@ def get_loader(info_or_context: Any, loader_class: type[DataLoader[Any, Any]]) -
     return loader
 
 
-def gather(futures: list[SyncFuture]) -> SyncFuture:
+def gather(futures: list[SyncFuture]) -> Future:
     """One future resolving to the list of results of `futures`."""
-    result = SyncFuture()
+    result = Future()
     if not futures:
         result.set_result([])
         return result
@@ -105,18 +118,25 @@ def gather(futures: list[SyncFuture]) -> SyncFuture:
         else:
             future.add_done_callback(on_done)
     if not result.done():
-        # The deferred dispatch of the first pending loader drives the whole gather.
+        # Dispatch every loader the gathered futures wait on (each dispatch is a no-op once
+        # its queue ran).
+        callbacks = []
         for future in futures:
             callback = getattr(future, "deferred_callback", None)
-            if callback is not None:
-                result.deferred_callback = callback
-                break
+            if callback is not None and not future.done() and callback not in callbacks:
+                callbacks.append(callback)
+
+        def dispatch_all() -> None:
+            for callback in callbacks:
+                callback()
+
+        result.deferred_callback = dispatch_all
     return result
 
 
-def then(future: SyncFuture, fn: Callable[[Any], T]) -> SyncFuture:
-    """A future of `fn(value)` once `future` resolves (`future.then(fn)` for SyncFutures)."""
-    result = SyncFuture()
+def then(future: SyncFuture, fn: Callable[[Any], T]) -> Future:
+    """A future of `fn(value)` once `future` resolves (what `Future.then` calls)."""
+    result = Future()
 
     def on_done(_: Any = None) -> None:
         try:
