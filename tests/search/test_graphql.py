@@ -114,6 +114,7 @@ def test_suggestions(gql, backend, catalogue):  # noqa: F811
         ("{ search(sortBy: {field: NAME, direction: ASC}) { totalCount } }", "INVALID"),
         ("{ search(filter: {stars: [7]}) { totalCount } }", "INVALID"),
         ('{ searchSuggestions(query: "a", first: 500) { text } }', "INVALID"),
+        ('{ search(priceRanges: ["1-2"]) { totalCount } }', "INVALID"),
     ],
 )
 def test_bad_arguments_get_typed_errors(gql, db, query, code):  # noqa: F811
@@ -161,3 +162,17 @@ def test_hydrating_a_page_takes_constant_queries(gql, settings, db):  # noqa: F8
     large, n_large = _page_queries(gql, 100)
     assert (n_small, n_large) == (3, 15)
     assert large == small
+
+
+def test_price_range_and_market_facet_values_filter(gql, backend, catalogue):  # noqa: F811
+    result = gql(
+        '{ search(priceRanges: ["0-100000", "1000000-"], markets: []) { totalCount '
+        "facets { field buckets { value count selected } } } }"
+    )
+    assert not result.errors
+    data = result.data["search"]
+    assert data["totalCount"] == 3
+    price = next(f for f in data["facets"] if f["field"] == "PRICE_RANGE")
+    assert {b["value"] for b in price["buckets"] if b["selected"]} == {"0-100000", "1000000-"}
+    result = gql('{ search(markets: ["eu"]) { totalCount } }')
+    assert result.data["search"]["totalCount"] == 0

@@ -18,7 +18,7 @@ from backend.graphql.catalogue.filters import (
 from backend.graphql.core.connection import check_page_size, decode_cursor, encode_cursor
 from backend.graphql.core.types import LanguageCodeEnum, language_of, remember_language
 from search import selectors
-from search.backends.base import MAX_OFFSET, SearchQuery, SortField
+from search.backends.base import MAX_OFFSET, PRICE_RANGE_BY_KEY, SearchQuery, SortField
 from search.documents import public_products
 from search.error_codes import SearchErrorCode
 
@@ -62,6 +62,14 @@ class SearchQueries(graphene.ObjectType):
         first=graphene.Int(description=f"Page size (default {DEFAULT_PAGE_SIZE}, ≤ 100)."),
         after=graphene.String(description="Cursor to start after."),
         language_code=graphene.Argument(LanguageCodeEnum),
+        price_ranges=graphene.List(
+            graphene.NonNull(graphene.String),
+            description="Price-range facet values to keep ('100000-300000'), any of them.",
+        ),
+        markets=graphene.List(
+            graphene.NonNull(graphene.String),
+            description="Market codes the products may ship to ('EU', 'US'), any of them.",
+        ),
         description="Search public products, with highlights and disjunctive facets.",
     )
     search_suggestions = graphene.List(
@@ -83,6 +91,8 @@ class SearchQueries(graphene.ObjectType):
         first: int | None = None,
         after: str | None = None,
         language_code: Any = None,
+        price_ranges: list[str] | None = None,
+        markets: list[str] | None = None,
     ) -> ProductSearchConnection:
         remember_language(info, language_code)
         language = language_of(info, language_code)
@@ -97,10 +107,21 @@ class SearchQueries(graphene.ObjectType):
             )
         spec = product_filter_from_input(filter)
         text = query if query and query.strip() else (spec.search or "")
+        filters = selectors.filters_from_product_filter(spec)
+        unknown = [key for key in price_ranges or [] if key not in PRICE_RANGE_BY_KEY]
+        if unknown:
+            raise ServiceError.single(
+                SearchErrorCode.INVALID,
+                f"Unknown price range: {', '.join(unknown)[:200]}. Use a facet value: "
+                f"{', '.join(PRICE_RANGE_BY_KEY)}.",
+                "priceRanges",
+            )
+        filters.price_ranges = list(price_ranges or [])
+        filters.markets = [m.strip().upper() for m in markets or [] if m.strip()]
         result = selectors.search_products(
             SearchQuery(
                 text=text,
-                filters=selectors.filters_from_product_filter(spec),
+                filters=filters,
                 sort=_sort(sort_by),
                 offset=offset,
                 limit=limit,
