@@ -22,6 +22,7 @@ from backend.payments.models import Payment, PaymentStatus, StripeEvent
 from backend.payments.services import payment_create_for_checkout, payment_refund
 from tests.checkout.factories import ready_checkout, sellable_variant
 from tests.factories import UserFactory
+from tests.graphql.conftest import gql  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +196,47 @@ def test_failed_payment_webhook_releases_the_hold(client, card, webhook_inbox):
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.DECLINED
     assert Payment.objects.filter(is_active=True).count() == 0
+
+
+THREE_D_SECURE_CARD = "4000002500003155"
+COMPLETE = """mutation($id: ID!) { checkoutComplete(id: $id) {
+  order { number } confirmationNeeded confirmationData errors { code } } }"""
+
+
+def authenticate(localstripe_url, payment, client_secret, success):
+    import requests
+
+    response = requests.post(
+        f"{localstripe_url}/v1/payment_intents/{payment.psp_reference}/_authenticate",
+        data={"client_secret": client_secret, "success": "true" if success else "false"},
+        headers={"Authorization": "Bearer sk_test_ocop"},
+        timeout=5,
+    )
+    response.raise_for_status()
+
+
+@pytest.mark.parametrize("success", [True, False])
+def test_three_d_secure_needs_confirmation_then_completes(gql, card, stripe_on, success):  # noqa: F811
+    from graphql_relay import to_global_id
+
+    variant = sellable_variant(quantity=4)
+    info = ready_checkout([(variant, 2)])
+    payment = pay(info, card(THREE_D_SECURE_CARD))
+    cid = to_global_id("Checkout", info.checkout.token)
+    first = gql(COMPLETE, {"id": cid}).data["checkoutComplete"]
+    assert first["order"] is None and first["confirmationNeeded"] is True
+    assert first["errors"] == []
+    secret = json.loads(first["confirmationData"])["client_secret"]
+    assert secret == payment.client_secret
+    variant.refresh_from_db()
+    assert variant.quantity_allocated == 2  # still held while the shopper confirms
+    authenticate(stripe_on, payment, secret, success)
+    second = gql(COMPLETE, {"id": cid}).data["checkoutComplete"]
+    variant.refresh_from_db()
+    if success:
+        assert second["errors"] == [] and second["order"]["number"]
+        assert variant.quantity_allocated == 2
+    else:
+        assert [e["code"] for e in second["errors"]] == ["PAYMENT_DECLINED"]
+        assert variant.quantity_allocated == 0
+        assert Checkout.objects.filter(token=info.checkout.token).exists()

@@ -3,7 +3,6 @@ backend.payments.services."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -371,7 +370,7 @@ class CheckoutComplete(BaseMutation):
                     .first()
                 )
                 data = {"client_secret": payment.client_secret} if payment else {}
-                return cls(order=None, confirmation_needed=True, confirmation_data=json.dumps(data))
+                return cls(order=None, confirmation_needed=True, confirmation_data=data)
             raise
         return cls(order=order, confirmation_needed=False)
 
