@@ -155,3 +155,12 @@ def test_suspended_producer_hides_its_products(backend, django_capture_on_commit
         )
         schedule_products(producer_ids=[product.producer_id])
     assert found(backend, "mien dong") == []
+
+
+def test_reindex_command_shows_progress(db, settings, capsys):
+    settings.SEARCH_BACKEND = "database"
+    [ProductFactory() for _ in range(2)]
+    call_command("search_reindex", "--backend", "database")
+    captured = capsys.readouterr()
+    assert "database: 2 products indexed" in captured.out
+    assert "Indexing products (database)" in captured.out + captured.err
