@@ -8,6 +8,7 @@ import graphene
 from graphene import relay
 
 from backend.graphql.catalogue.types import Producer, ProducerMemberRoleEnum
+from backend.graphql.checkout.types import resolve_user_orders, user_orders_field
 from backend.graphql.core.mutations import producer_membership
 from backend.graphql.core.types import LanguageCodeEnum
 
@@ -30,10 +31,13 @@ class User(graphene.ObjectType):
         ProducerMembership, description="Set when the user works for a producer."
     )
     date_joined = graphene.DateTime(required=True)
+    orders = user_orders_field()
 
     class Meta:
         interfaces = (relay.Node,)
         description = "An account. Every user can shop; roles add producer, partner or staff."
+
+    resolve_orders = staticmethod(resolve_user_orders)
 
     @staticmethod
     def resolve_producer_membership(root: Any, info: Any) -> Any:
