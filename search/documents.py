@@ -21,6 +21,8 @@ from backend.certification.models import CertificateStatus
 from backend.places.models import ProvinceAlias
 from backend.producers.models import VerificationStatus
 
+from .text import word_suffixes
+
 # Same visibility as the catalogue: APPROVED, of a producer that is not rejected or suspended.
 HIDDEN_PRODUCER_STATUSES = (VerificationStatus.REJECTED, VerificationStatus.SUSPENDED)
 
@@ -143,7 +145,7 @@ def product_document(row: dict[str, Any], aliases: dict[int, list[str]]) -> dict
         "in_stock": bool(r["in_stock"]),
         "created_at": r["created_at"].isoformat(),
         "markets": [],  # filled by _documents from the compliance verdicts
-        "suggest": names,
+        "suggest": [suffix for name in names for suffix in word_suffixes(name)],
     }
 
 

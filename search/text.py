@@ -109,3 +109,20 @@ def highlight(text: str, alternatives: list[list[str]], size: int = 160) -> str 
     window = text[start : start + size]
     inner = highlight(window, alternatives, size=size + 1) or html.escape(window)
     return ("…" if start else "") + inner + ("…" if start + size < len(text) else "")
+
+
+def word_suffixes(name: str, limit: int = 8) -> list[str]:
+    """'Gốm Bát Tràng men lam' -> the name and the name from each later word on, so that a
+    completion suggester (which matches from the start of an input) finds inner words too."""
+    words = name.split()
+    return [" ".join(words[i:]) for i in range(min(len(words), limit))]
+
+
+def suggestion_name(prefix: str, name_vi: str, name_en: str, language: str) -> str:
+    """The name to show for a product suggestion: the request's language, unless only the
+    other name contains what was typed."""
+    preferred, other = (name_en, name_vi) if language == "en" else (name_vi, name_en)
+    preferred = preferred or other
+    if other and prefix not in fold(preferred) and prefix in fold(other):
+        return other
+    return preferred

@@ -18,10 +18,16 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.db.models.functions import Length
 
 from backend.catalogue.models import Product
-from backend.core.text import fold
 
 from ..models import ProductSearchDocument, SearchTerm
-from ..text import fast_fold, highlight, max_edits, query_tokens, similarity
+from ..text import (
+    fast_fold,
+    highlight,
+    max_edits,
+    query_tokens,
+    similarity,
+    suggestion_name,
+)
 from .base import (
     MAX_OFFSET,
     PRICE_RANGE_BY_KEY,
@@ -110,7 +116,7 @@ def document_row(doc: dict[str, Any]) -> ProductSearchDocument:
         in_stock=doc["in_stock"],
         created_at=doc["created_at"],
         markets=f" {' '.join(doc['markets'])} " if doc["markets"] else "",
-        suggest_text=_padded(*doc["suggest"]),
+        suggest_text=f"{_padded(doc['name_vi'])}|{_padded(doc['name_en'])}",
     )
 
 
@@ -451,13 +457,14 @@ class DatabaseBackend(SearchBackend):
             .order_by("name_len", "product_id")
             .values_list("product_id", "product__name_vi", "product__name_en")[:limit]
         )
-        out = []
-        for pid, name_vi, name_en in rows:
-            name = name_en if language == "en" and name_en else name_vi
-            if language != "en" and prefix not in fold(name_vi) and name_en:
-                name = name_en if prefix in fold(name_en) else name_vi
-            out.append(Suggestion(kind=SuggestionKind.PRODUCT, text=name, value=str(pid)))
-        return out
+        return [
+            Suggestion(
+                kind=SuggestionKind.PRODUCT,
+                text=suggestion_name(prefix, name_vi, name_en, language),
+                value=str(pid),
+            )
+            for pid, name_vi, name_en in rows
+        ]
 
 
 def _grouping_sets(

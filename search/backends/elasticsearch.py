@@ -35,7 +35,7 @@ from elasticsearch.dsl import (
 )
 from elasticsearch.dsl.query import Query
 
-from ..text import clean_query, highlight, query_tokens
+from ..text import clean_query, highlight, query_tokens, suggestion_name
 from .base import (
     MAX_OFFSET,
     PRICE_RANGE_BY_KEY,
@@ -519,11 +519,12 @@ class ElasticsearchBackend(SearchBackend):
         response = self._call(self.es.search, index=self.alias, body=body)
         out: list[Suggestion] = []
         seen: set[str] = set()
+        folded = " ".join(query_tokens(prefix))
         for option in response["suggest"]["products"][0]["options"]:
             source = option.get("_source") or {}
-            name = option["text"]
-            if language == "en" and source.get("name_en"):
-                name = source["name_en"]
+            name = suggestion_name(
+                folded, source.get("name_vi") or "", source.get("name_en") or "", language
+            )
             if option["_id"] in seen:
                 continue
             seen.add(option["_id"])

@@ -222,6 +222,9 @@ def test_suggestions_of_products_categories_and_places(backend, catalogue):
     products = [s for s in backend.suggest("gom bat", 10) if s.kind.value == "PRODUCT"]
     assert [s.value for s in products] == [str(catalogue.gom.pk)]
     assert products[0].text == "Gốm Bát Tràng men lam"
+    # An inner word of the name starts a suggestion too.
+    inner = [s for s in backend.suggest("bát trà", 10) if s.kind.value == "PRODUCT"]
+    assert [s.value for s in inner] == [str(catalogue.gom.pk)]
 
     kinds = {(s.kind.value, s.value) for s in backend.suggest("ha n", 20)}
     assert ("PROVINCE", "01") in kinds
