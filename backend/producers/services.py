@@ -442,3 +442,20 @@ def producer_order_ship(
 
     transaction.on_commit(notify)
     return part
+
+
+# --- Listings changed by their producer ---------------------------------------------------------
+
+
+@transaction.atomic
+def listing_update(*, product: Any, **changes: Any) -> Any:
+    """A producer's change to its own listing (catalogue.services.product_update); a REJECTED
+    listing goes back to staff review (PENDING_REVIEW) with the change. Producers never set
+    the moderation status themselves."""
+    from backend.catalogue.models import ModerationStatus
+    from backend.catalogue.services import product_update
+
+    changes.pop("moderation_status", None)
+    if product.moderation_status == ModerationStatus.REJECTED:
+        changes["moderation_status"] = ModerationStatus.PENDING_REVIEW
+    return product_update(product=product, **changes)
