@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from backend.core.errors import ServiceError
 
 from .models import CashOnDeliverySettings, Payment, Refund, StripeEvent
-from .services import payment_refund
+from .services import payment_mark_collected, payment_refund
 
 
 class RefundInline(admin.TabularInline):
@@ -43,13 +43,21 @@ class PaymentAdmin(admin.ModelAdmin):
     search_fields = ("psp_reference", "token", "order__number")
     readonly_fields = [f.name for f in Payment._meta.fields]
     inlines = [RefundInline]
-    actions = ["refund_in_full"]
+    actions = ["refund_in_full", "mark_cash_collected"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.action(description="Cash on delivery: mark the cash as collected")
+    def mark_cash_collected(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
+        for payment in queryset:
+            try:
+                payment_mark_collected(payment=payment, user=request.user)
+            except ServiceError as error:
+                self.message_user(request, f"{payment}: {error}", messages.ERROR)
 
     @admin.action(description="Refund in full")
     def refund_in_full(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:

@@ -157,6 +157,20 @@ def payment_void_or_refund(
 
 
 @transaction.atomic
+def payment_mark_collected(*, payment: Payment, user: Any) -> Payment:
+    """Cash on delivery: the courier handed over the money; it becomes refundable."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != PaymentStatus.NOT_CHARGED:
+        raise ServiceError.single(
+            PaymentErrorCode.INVALID, "Only cash-on-delivery payments waiting for cash."
+        )
+    payment.status = PaymentStatus.CHARGED
+    payment.captured_amount = payment.amount
+    payment.save(update_fields=["status", "captured_amount", "updated_at"])
+    return payment
+
+
+@transaction.atomic
 def payment_refund(
     *,
     payment: Payment,

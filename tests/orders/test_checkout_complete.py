@@ -21,7 +21,11 @@ from backend.orders.models import (
 from backend.orders.selectors import producer_balance
 from backend.orders.services import order_cancel, payout_record, producer_order_fulfill
 from backend.payments.models import CashOnDeliverySettings, Payment, PaymentStatus
-from backend.payments.services import payment_create_for_checkout, payment_refund
+from backend.payments.services import (
+    payment_create_for_checkout,
+    payment_mark_collected,
+    payment_refund,
+)
 from tests.checkout.factories import ready_checkout, sellable_variant, us_address
 from tests.factories import ProducerFactory, UserFactory
 
@@ -148,6 +152,11 @@ def test_cash_on_delivery_in_vietnam_up_to_the_limit():
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.NOT_CHARGED and payment.order == order
     assert order.status == OrderStatus.UNFULFILLED
+    with pytest.raises(ServiceError):  # nothing collected yet: nothing to refund
+        payment_refund(payment=payment, amount=Decimal(1), user=None)
+    payment_mark_collected(payment=payment, user=None)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CHARGED and payment.captured_amount == payment.amount
 
     CashOnDeliverySettings.objects.filter(pk=1).update(max_amount=Decimal(50_000))
     info = ready_checkout([(sellable_variant(price=100_000), 1)])

@@ -20,6 +20,16 @@ class OrderLinesByOrderIdLoader(DataLoader[int, list[Any]]):
         return [grouped.get(key, []) for key in keys]
 
 
+class OrderLinesByProducerOrderIdLoader(DataLoader[int, list[Any]]):
+    context_key = "order_lines_by_producer_order_id"
+
+    def batch_load(self, keys: Sequence[int]) -> list[list[Any]]:
+        grouped = group_by(
+            OrderLine.objects.filter(producer_order_id__in=keys), lambda li: li.producer_order_id
+        )
+        return [grouped.get(key, []) for key in keys]
+
+
 class ProducerOrdersByOrderIdLoader(DataLoader[int, list[Any]]):
     context_key = "producer_orders_by_order_id"
 

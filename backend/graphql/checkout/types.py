@@ -21,7 +21,7 @@ from backend.graphql.core.connection import (
     connection_from_queryset,
 )
 from backend.graphql.core.dataloaders import get_loader
-from backend.graphql.core.mutations import current_user
+from backend.graphql.core.mutations import can_see_private_producer_data, current_user
 from backend.graphql.core.types import LanguageCodeEnum, Money, language_of
 from backend.graphql.core.validation import set_list_size_hint
 from backend.orders.models import Order as OrderModel
@@ -403,18 +403,40 @@ class OrderLine(graphene.ObjectType):
 
 
 class ProducerOrder(graphene.ObjectType):
-    """The part of the order one producer ships."""
+    """The part of the order one producer ships. Commission and payout are visible to that
+    producer's members and staff only; the shipping address to them and the shopper."""
 
     id = graphene.ID(required=True)
+    order_number = graphene.String(required=True)
+    created = graphene.DateTime(required=True)
     producer_name = graphene.String(required=True)
     status = graphene.Field(ProducerOrderStatusEnum, required=True)
     subtotal = graphene.Field(Money, required=True)
     shipping_price = graphene.Field(Money, required=True)
     tracking_number = graphene.String()
+    lines = graphene.List(graphene.NonNull(OrderLine), required=True)
+    shipping_address = graphene.Field(Address)
+    commission_rate = graphene.Float(description="Producer members and staff only.")
+    commission = graphene.Field(Money, description="Producer members and staff only.")
+    payout = graphene.Field(
+        Money, description="What the producer is owed for this part (members and staff)."
+    )
+
+    @staticmethod
+    def _private(root: Any, info: Any) -> bool:
+        return can_see_private_producer_data(current_user(info), root.producer_id)
 
     @staticmethod
     def resolve_id(root: Any, info: Any) -> str:
         return global_id("ProducerOrder", root.pk)
+
+    @staticmethod
+    def resolve_order_number(root: Any, info: Any) -> str:
+        return str(root.order.number or root.order_id)
+
+    @staticmethod
+    def resolve_created(root: Any, info: Any) -> Any:
+        return root.order.created_at
 
     @staticmethod
     def resolve_producer_name(root: Any, info: Any) -> str:
@@ -431,6 +453,37 @@ class ProducerOrder(graphene.ObjectType):
     @staticmethod
     def resolve_tracking_number(root: Any, info: Any) -> str | None:
         return root.tracking_number or None
+
+    @staticmethod
+    def resolve_lines(root: Any, info: Any) -> Any:
+        return get_loader(info, loaders.OrderLinesByProducerOrderIdLoader).load(root.pk)
+
+    @staticmethod
+    def resolve_shipping_address(root: Any, info: Any) -> Any:
+        if root.order.shipping_address_id is None:
+            return None
+        return get_loader(info, loaders.AddressByIdLoader).load(root.order.shipping_address_id)
+
+    @staticmethod
+    def resolve_commission_rate(root: Any, info: Any) -> float | None:
+        return float(root.commission_rate) if ProducerOrder._private(root, info) else None
+
+    @staticmethod
+    def resolve_commission(root: Any, info: Any) -> Money | None:
+        if not ProducerOrder._private(root, info):
+            return None
+        return Money.from_amount(root.commission_amount, root.order.currency)
+
+    @staticmethod
+    def resolve_payout(root: Any, info: Any) -> Money | None:
+        if not ProducerOrder._private(root, info):
+            return None
+        return Money.from_amount(root.payout_amount, root.order.currency)
+
+
+class ProducerOrderCountableConnection(CountableConnection):
+    class Meta:
+        node = ProducerOrder
 
 
 class Order(graphene.ObjectType):
@@ -534,3 +587,4 @@ set_list_size_hint("Checkout", "availablePaymentGateways", 3)
 set_list_size_hint("Checkout", "problems", 10)
 set_list_size_hint("Order", "lines", 20)
 set_list_size_hint("Order", "producerOrders", 5)
+set_list_size_hint("ProducerOrder", "lines", 20)
