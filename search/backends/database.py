@@ -168,12 +168,9 @@ class DatabaseBackend(SearchBackend):
         ProductSearchDocument.objects.filter(product_id__in=list(ids)).delete()
 
     def reindex(self, *, progress: bool = False, batch_size: int = 500) -> int:
-        from ..documents import count_public_products, iter_document_batches, prefetched
+        from ..documents import count_public_products, iter_document_batches
         from ..progress import progress_bar
 
-        # Reading on a second connection needs committed products (not inside a caller's
-        # transaction, as in tests) and a server database.
-        overlap = connection.vendor == "postgresql" and not connection.in_atomic_block
         total = 0
         # One transaction: readers keep seeing the old rows until it commits (search never
         # goes down), and writing into an emptied table is a plain insert, not an update.
@@ -184,10 +181,7 @@ class DatabaseBackend(SearchBackend):
             ProductSearchDocument.objects.all().delete()
             SearchTerm.objects.all().delete()  # the vocabulary is rebuilt exactly
             self._known_terms = set()
-            batches = iter_document_batches(batch_size)
-            if overlap:
-                batches = prefetched(batches)
-            for batch in batches:
+            for batch in iter_document_batches(batch_size):
                 self.index_documents(batch)
                 total += len(batch)
                 advance(len(batch))

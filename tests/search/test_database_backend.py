@@ -117,29 +117,3 @@ def test_fast_fold_is_fold():
             "".join(chr(rng.randrange(*rng.choice(blocks))) for _ in range(rng.randrange(1, 20)))
         )
     assert [fast_fold(s) for s in samples] == [fold(s) for s in samples]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_full_reindex_reads_ahead_on_a_second_connection(requires_postgres):
-    """Outside a transaction on PostgreSQL, documents are read on a thread of their own."""
-    import threading
-
-    import search.documents as documents
-
-    products = [ProductVariantFactory().product for _ in range(5)]
-    threads: set[str] = set()
-    original = documents._rows
-
-    def spy(*args, **kwargs):
-        threads.add(threading.current_thread().name)
-        return original(*args, **kwargs)
-
-    documents._rows = spy
-    try:
-        assert DatabaseBackend().reindex(batch_size=2) == 5
-    finally:
-        documents._rows = original
-    assert threads == {"search-prefetch"}
-    assert set(ProductSearchDocument.objects.values_list("product_id", flat=True)) == {
-        p.pk for p in products
-    }
