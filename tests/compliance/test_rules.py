@@ -10,6 +10,12 @@ from django.utils import timezone
 
 from backend.catalogue.models import Product
 from backend.compliance.evaluator import ConditionError, compile_condition, evaluate
+from backend.compliance.explain import (
+    catalog_from_ruleset,
+    explain_documents,
+    explain_reasons,
+    load_catalog,
+)
 from backend.compliance.facts import ProductFacts, load_facts
 from backend.compliance.models import ProductMarketVerdict, Rule
 from backend.compliance.selectors import load_ruleset, product_ids_with_verdict
@@ -56,9 +62,11 @@ def test_spirits_blocked_in_sa_kw_qa_only(ruleset):
         "BH": "ELIGIBLE_WITH_DOCUMENTS",
         "OM": "ELIGIBLE_WITH_DOCUMENTS",
     }
-    [reason] = v.reasons
+    [reason] = explain_reasons(v.reasons, catalog_from_ruleset(ruleset))
     assert reason["code"] == "ALCOHOL_BANNED" and reason["countries"] == ["KW", "QA", "SA"]
     assert reason["rule"] == "gcc-alcohol-banned" and reason["valid_from"] == "2020-01-01"
+    assert reason["source"].startswith("OCOP Market domain brief")
+    assert reason["message_en"].startswith("Alcohol may not be imported")
 
 
 def test_pork_blocked_for_the_whole_gulf(ruleset):
@@ -152,7 +160,8 @@ def test_fish_sauce_to_the_us_needs_fda_registration_and_prior_notice(ruleset):
     v = evaluate(sauce, ruleset, "US")
     assert v.verdict == "ELIGIBLE_WITH_DOCUMENTS"
     assert docs(v) == {"FDA_REGISTRATION", "PRIOR_NOTICE", "HACCP"}
-    prior = next(d for d in v.documents if d["kind"] == "PRIOR_NOTICE")
+    docs_explained = explain_documents(v.documents, catalog_from_ruleset(ruleset))
+    prior = next(d for d in docs_explained if d["kind"] == "PRIOR_NOTICE")
     assert prior["per_shipment"] and not prior["held"]
 
 
@@ -194,8 +203,15 @@ def test_documents_held_by_the_producer_and_still_valid():
     v = ProductMarketVerdict.objects.get(product=sauce, market__code="US")
     by_kind = {d["kind"]: d for d in v.documents}
     assert by_kind["FDA_REGISTRATION"]["held"] is True
-    assert by_kind["FDA_REGISTRATION"]["document_id"] == fda.pk
     assert by_kind["FDA_REGISTRATION"]["valid_until"] == fda.expires_on.isoformat()
+    # Once it expires, the stored entry reads as not held (no recompute needed).
+    later = fda.expires_on + datetime.timedelta(days=1)
+    [fda_later] = [
+        d
+        for d in explain_documents(v.documents, load_catalog(), later)
+        if d["kind"] == "FDA_REGISTRATION"
+    ]
+    assert fda_later["held"] is False and fda_later["valid_until"] == fda.expires_on.isoformat()
     assert by_kind["HACCP"]["held"] is False
     assert by_kind["PRIOR_NOTICE"]["held"] is False
 

@@ -8,11 +8,26 @@ from typing import Any
 import graphene
 from django.utils import timezone
 
+from backend.compliance.explain import (
+    RuleCatalog,
+    explain_documents,
+    explain_reasons,
+    load_catalog,
+)
 from backend.graphql.core.connection import CountableConnection
 from backend.graphql.core.dataloaders import get_loader
 from backend.graphql.core.types import Money, language_of, translated
 
 from .dataloaders import ExchangeRateByCurrencyLoader
+
+
+def rule_catalog(info: Any) -> RuleCatalog:
+    """Rules and document types, loaded once per request (two queries)."""
+    catalog = getattr(info.context, "markets_rule_catalog", None)
+    if catalog is None:
+        catalog = load_catalog()
+        info.context.markets_rule_catalog = catalog
+    return catalog
 
 
 class ComplianceVerdictEnum(graphene.Enum):
@@ -218,13 +233,6 @@ class RequiredDocumentStatus(graphene.ObjectType):
         value = root.get("valid_until")
         return datetime.date.fromisoformat(value) if value else None
 
-    @staticmethod
-    def resolve_held(root: Any, info: Any) -> bool:
-        if not root.get("held"):
-            return False
-        value = root.get("valid_until")
-        return not value or datetime.date.fromisoformat(value) >= timezone.localdate()
-
 
 class CountryVerdict(graphene.ObjectType):
     country = graphene.String(required=True)
@@ -257,8 +265,12 @@ class MarketCompliance(graphene.ObjectType):
         return translated(root.market, "name", language_of(info))
 
     @staticmethod
+    def resolve_reasons(root: Any, info: Any) -> Any:
+        return explain_reasons(root.reasons, rule_catalog(info))
+
+    @staticmethod
     def resolve_required_documents(root: Any, info: Any) -> Any:
-        return root.documents
+        return explain_documents(root.documents, rule_catalog(info), timezone.localdate())
 
     @staticmethod
     def resolve_countries(root: Any, info: Any) -> list[CountryVerdict]:
