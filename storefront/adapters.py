@@ -28,18 +28,31 @@ MAX_PAGE_SIZE = 100
 # --- Markets and money ----------------------------------------------------------------------
 
 
-def market_for_country(country: str) -> tuple[Any | None, str, Decimal | None]:
-    """The market serving `country`, its currency (VND for Vietnam) and the VND rate."""
-    return None, "VND", None
+def market_for_country(country: str) -> tuple[Any | None, str, Any | None]:
+    """The market serving `country`, the currency prices show in there, and its rate from VND
+    (from the markets domain). A country in no market: (None, "VND", None)."""
+    from backend.core.errors import ServiceError
+    from backend.markets import selectors as market_selectors
+
+    try:
+        market = market_selectors.market_for_country(country)
+    except ServiceError:
+        return None, "VND", None
+    currency = market.currency_for(country)
+    try:
+        rate = market_selectors.rate_for(currency)
+    except ServiceError:
+        return market, "VND", None
+    return market, currency, rate
 
 
 def convert_price(amount_vnd: Decimal | None, shop: Any) -> Decimal | None:
-    """`amount_vnd` in the shop's currency (the markets domain converts and rounds)."""
+    """`amount_vnd` in the shop's currency, converted and rounded by the markets domain."""
     if amount_vnd is None:
         return None
-    if shop is None or shop.currency == "VND" or shop.rate is None:
+    if shop is None or shop.rate is None:
         return amount_vnd
-    return amount_vnd
+    return Decimal(shop.rate.from_vnd(amount_vnd).amount)
 
 
 # --- Catalogue --------------------------------------------------------------------------------
@@ -306,7 +319,9 @@ class ProductPage:
     qr_url: str | None
     shipping: list[Any] = field(default_factory=list)
     eligibility: list[Any] = field(default_factory=list)
-    documents: list[Any] = field(default_factory=list)
+    my_verdict: Any | None = None
+    landed: Any | None = None
+    shipping_note: str = ""
 
 
 def product_page(*, slug: str, shop: Any) -> ProductPage | None:
@@ -320,7 +335,7 @@ def product_page(*, slug: str, shop: Any) -> ProductPage | None:
 
     cert = product.current_certificate
     batch = trace_selectors.newest_batches([product.pk]).get(product.pk)
-    return ProductPage(
+    page = ProductPage(
         product=product,
         stars=product_stars(product),
         certificate=cert,
@@ -342,6 +357,107 @@ def product_page(*, slug: str, shop: Any) -> ProductPage | None:
         trace_url=trace_selectors.trace_path(batch.code) if batch else None,
         qr_url=trace_selectors.trace_qr_path(batch.code) if batch else None,
     )
+    _add_markets(page, shop)
+    return page
+
+
+@dataclass
+class EligibilityRow:
+    market: Any
+    verdict: str
+    reasons: list[str]
+    documents: list[dict[str, Any]]
+    is_mine: bool
+
+
+@dataclass
+class ShippingOption:
+    name: str
+    price: Decimal | None
+    currency: str
+    min_days: int
+    max_days: int
+
+
+def _lang(shop: Any) -> str:
+    return "en" if shop is not None and shop.language[:2] == "en" else "vi"
+
+
+def _reason_text(reason: dict[str, Any], lang: str) -> str:
+    return str(reason.get(f"message_{lang}") or reason.get("message_vi") or reason.get("code"))
+
+
+def _add_markets(page: ProductPage, shop: Any) -> None:
+    """The market-eligibility table, and the shipping estimate and landed cost to the
+    shopper's country, from the compliance, shipping and markets domains."""
+    from backend.compliance import selectors as compliance_selectors
+    from backend.compliance.checks import verdicts_for_destination
+    from backend.core.errors import ServiceError
+    from backend.markets.estimates import estimate_order
+
+    lang = _lang(shop)
+    market = getattr(shop, "market", None)
+    if market is not None and not market.is_domestic:
+        # The verdict for the shopper's own country (stored, or evaluated when not stored yet).
+        mine = verdicts_for_destination(
+            product_ids=[page.product.pk], market_code=market.code, country=shop.country
+        ).get(page.product.pk)
+        if mine is not None:
+            page.my_verdict = EligibilityRow(
+                market=market,
+                verdict=mine.verdict,
+                reasons=[
+                    _reason_text(r, lang)
+                    for r in mine.reasons
+                    if not r.get("countries") or shop.country in r["countries"]
+                ],
+                documents=list(getattr(mine, "documents", [])),
+                is_mine=True,
+            )
+    for row in compliance_selectors.verdicts_for_product(page.product.pk):
+        mine = market is not None and row.market_id == market.pk
+        verdict = row.verdict_for_country(shop.country) if mine else row.verdict
+        reasons = [
+            str(r.get(f"message_{lang}") or r.get("message_vi") or r.get("code"))
+            for r in row.reasons
+            if not mine or not r.get("countries") or shop.country in r.get("countries", [])
+        ]
+        eligibility = EligibilityRow(
+            market=row.market,
+            verdict=verdict,
+            reasons=reasons,
+            documents=row.documents,
+            is_mine=mine,
+        )
+        page.eligibility.append(eligibility)
+        if mine:
+            page.my_verdict = eligibility
+    if market is None or page.product.category.is_shippable is False:
+        return
+    variants = [v.variant for v in page.variants]
+    variant = next((v for v in variants if v.quantity_available > 0), None) or (
+        variants[0] if variants else None
+    )
+    if variant is None or (page.my_verdict is not None and page.my_verdict.verdict == "BLOCKED"):
+        return
+    variant.product = page.product  # the estimate reads product, producer and category from it
+    try:
+        estimate = estimate_order(lines=[(variant, 1)], country=shop.country)
+    except ServiceError as exc:
+        page.shipping_note = str(exc)
+        return
+    for method in estimate.shipping.methods:
+        page.shipping.append(
+            ShippingOption(
+                name=method.name_en if lang == "en" else method.name_vi,
+                price=convert_price(method.price_vnd, shop),
+                currency=page.currency,
+                min_days=method.days_min,
+                max_days=method.days_max,
+            )
+        )
+    if not shop.is_domestic:
+        page.landed = estimate.landed
 
 
 # --- Producer dashboard -------------------------------------------------------------------------

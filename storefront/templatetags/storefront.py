@@ -23,6 +23,9 @@ def tr(obj: Any, field: str) -> str:
     """`product|tr:"name"` -> name_en in English (when filled), name_vi otherwise."""
     if obj is None:
         return ""
+    if isinstance(obj, dict):
+        en = obj.get(f"{field}_en")
+        return str(en if _lang() == "en" and en else obj.get(f"{field}_vi", obj.get(field, "")))
     lang = (translation.get_language() or "vi")[:2]
     if lang == "en":
         value = getattr(obj, f"{field}_en", "")
@@ -100,6 +103,19 @@ ORDER_STATUS_LABELS = {
 @register.filter
 def order_status_label(value: str) -> str:
     vi, en = ORDER_STATUS_LABELS.get(str(value), (str(value), str(value)))
+    return en if _lang() == "en" else vi
+
+
+VERDICT_LABELS = {
+    "ELIGIBLE": ("Được phép", "Eligible"),
+    "ELIGIBLE_WITH_DOCUMENTS": ("Được phép, cần giấy tờ", "Eligible with documents"),
+    "BLOCKED": ("Không được phép", "Blocked"),
+}
+
+
+@register.filter
+def verdict_label(value: str) -> str:
+    vi, en = VERDICT_LABELS.get(str(value), (str(value), str(value)))
     return en if _lang() == "en" else vi
 
 

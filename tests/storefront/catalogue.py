@@ -27,13 +27,18 @@ class Catalogue:
     nuoc_mam: Product
     gom: Product
     expired: Product
+    nem: Product
     draft: Product
 
 
 def index(*products: Product) -> None:
+    """What the catalogue services set off on commit: compliance verdicts, then the index."""
+    from backend.compliance.services import verdicts_recompute
     from search import get_backend
 
-    get_backend().index_products([p.pk for p in products])
+    ids = [p.pk for p in products]
+    verdicts_recompute(product_ids=ids)
+    get_backend().index_products(ids)
 
 
 def make_catalogue() -> Catalogue:
@@ -132,6 +137,23 @@ def make_catalogue() -> Catalogue:
     old = timezone.localdate() - datetime.timedelta(days=365 * 4)
     OcopCertificateFactory(product=expired, stars=5, decision_date=old)
 
+    nem = ProductFactory(
+        producer=p_hn,
+        name_vi="Nem chua Thanh Hóa",
+        name_en="Thanh Hoa fermented pork roll",
+        slug="nem-chua-thanh-hoa",
+        slug_en="thanh-hoa-nem-chua",
+        category=product_set("I-3d"),
+        contains_pork=True,
+        contains_meat=True,
+        is_raw_fermented=True,
+        storage_class="CHILLED",
+        shelf_life_days=5,
+        hs_code="1601",
+    )
+    ProductVariantFactory(product=nem, sku="NEM-10", price_amount=Decimal("60000"), quantity=50)
+    OcopCertificateFactory(product=nem, stars=4)
+
     draft = ProductFactory(
         producer=p_hn,
         name_vi="Chả cá bản nháp",
@@ -140,7 +162,9 @@ def make_catalogue() -> Catalogue:
         moderation_status=ModerationStatus.DRAFT,
     )
     ProductVariantFactory(product=draft, sku="DRAFT-1")
-    for p in (cha_ca, nuoc_mam, gom, expired, draft):
+    for p in (cha_ca, nuoc_mam, gom, expired, nem, draft):
         p.refresh_from_db()
-    index(cha_ca, nuoc_mam, gom, expired, draft)
-    return Catalogue(cha_ca=cha_ca, nuoc_mam=nuoc_mam, gom=gom, expired=expired, draft=draft)
+    index(cha_ca, nuoc_mam, gom, expired, nem, draft)
+    return Catalogue(
+        cha_ca=cha_ca, nuoc_mam=nuoc_mam, gom=gom, expired=expired, nem=nem, draft=draft
+    )
