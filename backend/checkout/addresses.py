@@ -15,6 +15,7 @@ from backend.core.errors import FieldError, ServiceError
 from backend.places.models import Commune, Province
 
 from .error_codes import CheckoutErrorCode
+from .messages import t
 from .models import Address
 
 # Postal-code formats of the countries we ship to most (upper-cased input, spaces kept).
@@ -78,13 +79,21 @@ def address_validate(*, data: AddressInput, field_prefix: str = "") -> Address:
     if not country or country not in dict(countries):
         raise ServiceError(
             _error(
-                CheckoutErrorCode.INVALID_COUNTRY, "Unknown country code.", "country", field_prefix
+                CheckoutErrorCode.INVALID_COUNTRY,
+                t("Mã quốc gia không hợp lệ.", "Unknown country code."),
+                "country",
+                field_prefix,
             )
         )
     for name in ("full_name", "street_address_1", "phone"):
         if not getattr(data, name):
             errors.append(
-                _error(CheckoutErrorCode.REQUIRED, "This field is required.", name, field_prefix)
+                _error(
+                    CheckoutErrorCode.REQUIRED,
+                    t("Trường này là bắt buộc.", "This field is required."),
+                    name,
+                    field_prefix,
+                )
             )
     address = Address(
         full_name=data.full_name[:200],
@@ -127,7 +136,10 @@ def _validate_vietnamese(address: Address, data: AddressInput, prefix: str) -> l
         errors.append(
             _error(
                 CheckoutErrorCode.INVALID_PROVINCE,
-                "A Vietnamese address needs a province code of the two-level structure.",
+                t(
+                    "Địa chỉ tại Việt Nam cần mã tỉnh/thành (cấu trúc hai cấp).",
+                    "A Vietnamese address needs a province code of the two-level structure.",
+                ),
                 "province_code",
                 prefix,
             )
@@ -137,7 +149,10 @@ def _validate_vietnamese(address: Address, data: AddressInput, prefix: str) -> l
         errors.append(
             _error(
                 CheckoutErrorCode.INVALID_COMMUNE,
-                "A Vietnamese address needs a commune (xã/phường) code.",
+                t(
+                    "Địa chỉ tại Việt Nam cần mã xã/phường.",
+                    "A Vietnamese address needs a commune (xã/phường) code.",
+                ),
                 "commune_code",
                 prefix,
             )
@@ -146,7 +161,10 @@ def _validate_vietnamese(address: Address, data: AddressInput, prefix: str) -> l
         errors.append(
             _error(
                 CheckoutErrorCode.INVALID_COMMUNE,
-                f"Commune {commune.code} does not belong to province {province.code}.",
+                t(
+                    f"Xã/phường {commune.code} không thuộc tỉnh/thành {province.code}.",
+                    f"Commune {commune.code} does not belong to province {province.code}.",
+                ),
                 "commune_code",
                 prefix,
             )
@@ -155,7 +173,10 @@ def _validate_vietnamese(address: Address, data: AddressInput, prefix: str) -> l
         errors.append(
             _error(
                 CheckoutErrorCode.INVALID_POSTAL_CODE,
-                "Vietnamese postal codes have six digits.",
+                t(
+                    "Mã bưu chính Việt Nam có sáu chữ số.",
+                    "Vietnamese postal codes have six digits.",
+                ),
                 "postal_code",
                 prefix,
             )
@@ -175,20 +196,35 @@ def _validate_foreign(
         errors.append(
             _error(
                 CheckoutErrorCode.INVALID_COMMUNE,
-                "Province and commune codes are for Vietnamese addresses only.",
+                t(
+                    "Mã tỉnh và mã xã chỉ dùng cho địa chỉ tại Việt Nam.",
+                    "Province and commune codes are for Vietnamese addresses only.",
+                ),
                 field,
                 prefix,
             )
         )
     if not data.city:
-        errors.append(_error(CheckoutErrorCode.REQUIRED, "This field is required.", "city", prefix))
+        errors.append(
+            _error(
+                CheckoutErrorCode.REQUIRED,
+                t("Trường này là bắt buộc.", "This field is required."),
+                "city",
+                prefix,
+            )
+        )
     postal_code = data.postal_code.upper()
     pattern = POSTAL_CODE_PATTERNS.get(country, _GENERIC_POSTAL_CODE)
     if pattern is None:
         postal_code = ""
     elif not postal_code:
         errors.append(
-            _error(CheckoutErrorCode.REQUIRED, "This field is required.", "postal_code", prefix)
+            _error(
+                CheckoutErrorCode.REQUIRED,
+                t("Trường này là bắt buộc.", "This field is required."),
+                "postal_code",
+                prefix,
+            )
         )
     elif not re.fullmatch(pattern, postal_code):
         errors.append(

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from backend.core.errors import ServiceError
 
 from .error_codes import CheckoutErrorCode
+from .messages import t
 from .models import Checkout
 
 
@@ -27,7 +28,9 @@ def parse_token(value: Any, field: str = "id") -> uuid.UUID:
         return uuid.UUID(str(value))
     except (TypeError, ValueError):
         raise ServiceError.single(
-            CheckoutErrorCode.CHECKOUT_NOT_FOUND, "There is no checkout with this id.", field
+            CheckoutErrorCode.CHECKOUT_NOT_FOUND,
+            t("Không có giỏ hàng với mã này.", "There is no checkout with this id."),
+            field,
         ) from None
 
 
@@ -40,7 +43,9 @@ def checkout_get(*, token: uuid.UUID, user: Any = None, for_update: bool = False
     checkout = qs.filter(token=token).first()
     if checkout is None or not checkout_is_accessible(checkout, user):
         raise ServiceError.single(
-            CheckoutErrorCode.CHECKOUT_NOT_FOUND, "There is no checkout with this id.", "id"
+            CheckoutErrorCode.CHECKOUT_NOT_FOUND,
+            t("Không có giỏ hàng với mã này.", "There is no checkout with this id."),
+            "id",
         )
     return checkout
 
@@ -70,7 +75,7 @@ def checkout_line_variant_ids(
         if line_id not in found:
             raise ServiceError.single(
                 CheckoutErrorCode.LINE_NOT_FOUND,
-                "This checkout has no such line.",
+                t("Giỏ hàng không có dòng này.", "This checkout has no such line."),
                 f"lines.{index}.line_id",
             )
         result[index] = found[line_id]

@@ -21,6 +21,7 @@ from backend.core.errors import FieldError, ServiceError
 from .addresses import AddressInput, address_validate
 from .error_codes import CheckoutErrorCode, CheckoutProblemCode
 from .fetch import CheckoutInfo, checkout_lines_queryset, fetch_checkout_info
+from .messages import t
 from .models import Address, Checkout, CheckoutLine, StockReservation
 from .selectors import checkout_get
 
@@ -45,7 +46,10 @@ def _validate_quantities(lines: Sequence[LineInput], *, allow_zero: bool) -> Non
     if len(lines) > settings.CHECKOUT_MAX_LINES:
         raise ServiceError.single(
             CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT,
-            f"A checkout holds at most {settings.CHECKOUT_MAX_LINES} lines.",
+            t(
+                f"Một giỏ hàng có tối đa {settings.CHECKOUT_MAX_LINES} dòng.",
+                f"A checkout holds at most {settings.CHECKOUT_MAX_LINES} lines.",
+            ),
             "lines",
         )
     for i, line in enumerate(lines):
@@ -53,7 +57,10 @@ def _validate_quantities(lines: Sequence[LineInput], *, allow_zero: bool) -> Non
             errors.append(
                 FieldError(
                     CheckoutErrorCode.INVALID_QUANTITY,
-                    f"The quantity must be {'0 or more' if allow_zero else 'at least 1'}.",
+                    t(
+                        f"Số lượng phải {'từ 0 trở lên' if allow_zero else 'ít nhất là 1'}.",
+                        f"The quantity must be {'0 or more' if allow_zero else 'at least 1'}.",
+                    ),
                     f"lines.{i}.quantity",
                 )
             )
@@ -61,7 +68,10 @@ def _validate_quantities(lines: Sequence[LineInput], *, allow_zero: bool) -> Non
             errors.append(
                 FieldError(
                     CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT,
-                    f"You can buy at most {limit} of one item at a time.",
+                    t(
+                        f"Mỗi lần chỉ mua được tối đa {limit} sản phẩm cùng loại.",
+                        f"You can buy at most {limit} of one item at a time.",
+                    ),
                     f"lines.{i}.quantity",
                 )
             )
@@ -87,7 +97,11 @@ def _check_variants_sellable(
         field = f"lines.{i}.variant_id"
         if variant is None:
             errors.append(
-                FieldError(CheckoutErrorCode.VARIANT_NOT_FOUND, "There is no such variant.", field)
+                FieldError(
+                    CheckoutErrorCode.VARIANT_NOT_FOUND,
+                    t("Không có phiên bản sản phẩm này.", "There is no such variant."),
+                    field,
+                )
             )
             continue
         product = variant.product
@@ -98,7 +112,10 @@ def _check_variants_sellable(
             errors.append(
                 FieldError(
                     CheckoutErrorCode.PRODUCT_NOT_AVAILABLE,
-                    f"{product.name_vi} is not for sale.",
+                    t(
+                        f"{product.name_vi} hiện không được bán.",
+                        f"{product.name_en or product.name_vi} is not for sale.",
+                    ),
                     field,
                 )
             )
@@ -108,7 +125,10 @@ def _check_variants_sellable(
             errors.append(
                 FieldError(
                     CheckoutErrorCode.PRODUCT_NOT_CERTIFIED,
-                    f"{product.name_vi} holds no OCOP certificate in force.",
+                    t(
+                        f"{product.name_vi} không có chứng nhận OCOP còn hiệu lực.",
+                        f"{product.name_en or product.name_vi} holds no OCOP certificate in force.",
+                    ),
                     field,
                 )
             )
@@ -121,7 +141,9 @@ def _check_stock(info: CheckoutInfo) -> None:
     if problems:
         raise ServiceError(
             [
-                FieldError(CheckoutErrorCode.INSUFFICIENT_STOCK, p.message_en, "quantity")
+                FieldError(
+                    CheckoutErrorCode.INSUFFICIENT_STOCK, t(p.message_vi, p.message_en), "quantity"
+                )
                 for p in problems
             ]
         )
@@ -231,7 +253,9 @@ def _change_lines(
     for line in merged:
         if line.variant_id not in variants:
             raise ServiceError.single(
-                CheckoutErrorCode.VARIANT_NOT_FOUND, "There is no such variant.", "lines"
+                CheckoutErrorCode.VARIANT_NOT_FOUND,
+                t("Không có phiên bản sản phẩm này.", "There is no such variant."),
+                "lines",
             )
     existing = {
         line.variant_id: line for line in checkout_lines_queryset().filter(checkout=checkout)
@@ -245,10 +269,13 @@ def _change_lines(
         quantity = (
             line.quantity if replace else line.quantity + (current.quantity if current else 0)
         )
-        if quantity > settings.CHECKOUT_MAX_LINE_QUANTITY:
+        if quantity > (limit := settings.CHECKOUT_MAX_LINE_QUANTITY):
             raise ServiceError.single(
                 CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT,
-                f"You can buy at most {settings.CHECKOUT_MAX_LINE_QUANTITY} of one item at a time.",
+                t(
+                    f"Mỗi lần chỉ mua được tối đa {limit} sản phẩm cùng loại.",
+                    f"You can buy at most {limit} of one item at a time.",
+                ),
                 "lines",
             )
         if current is None:
@@ -271,7 +298,10 @@ def _change_lines(
     if len(existing) + len(to_create) - len(to_delete) > settings.CHECKOUT_MAX_LINES:
         raise ServiceError.single(
             CheckoutErrorCode.QUANTITY_GREATER_THAN_LIMIT,
-            f"A checkout holds at most {settings.CHECKOUT_MAX_LINES} lines.",
+            t(
+                f"Một giỏ hàng có tối đa {settings.CHECKOUT_MAX_LINES} dòng.",
+                f"A checkout holds at most {settings.CHECKOUT_MAX_LINES} lines.",
+            ),
             "lines",
         )
     if to_create:
@@ -297,7 +327,9 @@ def checkout_lines_delete(*, token: uuid.UUID, user: Any, line_ids: Sequence[int
     missing = [pk for pk in line_ids if pk not in found]
     if missing:
         raise ServiceError.single(
-            CheckoutErrorCode.LINE_NOT_FOUND, "This checkout has no such line.", "line_ids"
+            CheckoutErrorCode.LINE_NOT_FOUND,
+            t("Giỏ hàng không có dòng này.", "This checkout has no such line."),
+            "line_ids",
         )
     CheckoutLine.objects.filter(pk__in=found).delete()
     _touch(checkout)
@@ -310,7 +342,11 @@ def checkout_customer_attach(*, token: uuid.UUID, user: Any) -> CheckoutInfo:
     the account (and only they can reach it)."""
     if user is None or not getattr(user, "is_authenticated", False):
         raise ServiceError.single(
-            CheckoutErrorCode.PERMISSION_DENIED, "Sign in to keep this checkout in your account."
+            CheckoutErrorCode.PERMISSION_DENIED,
+            t(
+                "Hãy đăng nhập để lưu giỏ hàng vào tài khoản.",
+                "Sign in to keep this checkout in your account.",
+            ),
         )
     checkout = checkout_get(token=token, user=user, for_update=True)
     if checkout.user_id != user.pk:
@@ -334,7 +370,9 @@ def checkout_email_update(*, token: uuid.UUID, user: Any, email: str) -> Checkou
         validate_email(email)
     except ValidationError:
         raise ServiceError.single(
-            CheckoutErrorCode.INVALID, "Enter a valid e-mail address.", "email"
+            CheckoutErrorCode.INVALID,
+            t("Hãy nhập địa chỉ e-mail hợp lệ.", "Enter a valid e-mail address."),
+            "email",
         ) from None
     checkout = checkout_get(token=token, user=user, for_update=True)
     checkout.email = email.lower()
@@ -391,14 +429,20 @@ def checkout_delivery_method_update(
     if checkout.shipping_address_id is None:
         raise ServiceError.single(
             CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
-            "Set a shipping address before choosing how to deliver.",
+            t(
+                "Hãy nhập địa chỉ giao hàng trước khi chọn cách giao.",
+                "Set a shipping address before choosing how to deliver.",
+            ),
             "delivery_method_id",
         )
     info = _refetch(checkout)
     if not any(m.id == delivery_method_id for m in info.delivery_methods):
         raise ServiceError.single(
             CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE,
-            "This delivery method is not offered for this checkout.",
+            t(
+                "Phương thức giao hàng này không áp dụng cho giỏ hàng.",
+                "This delivery method is not offered for this checkout.",
+            ),
             "delivery_method_id",
         )
     checkout.delivery_method_id = delivery_method_id
@@ -475,7 +519,10 @@ def _allocate(info: CheckoutInfo, *, for_order: bool) -> None:
             errors.append(
                 FieldError(
                     CheckoutErrorCode.INSUFFICIENT_STOCK,
-                    f"Only {max(free + held, 0)} left of variant {variant_id}.",
+                    t(
+                        f"Sản phẩm {variant_id} chỉ còn {max(free + held, 0)}.",
+                        f"Only {max(free + held, 0)} left of variant {variant_id}.",
+                    ),
                     "lines",
                 )
             )
@@ -550,17 +597,25 @@ def validate_for_payment(info: CheckoutInfo) -> None:
     checkout = info.checkout
     if not info.lines:
         errors.append(
-            FieldError(CheckoutErrorCode.EMPTY_CHECKOUT, "The checkout is empty.", "lines")
+            FieldError(
+                CheckoutErrorCode.EMPTY_CHECKOUT,
+                t("Giỏ hàng đang trống.", "The checkout is empty."),
+                "lines",
+            )
         )
     if not checkout.email:
         errors.append(
-            FieldError(CheckoutErrorCode.EMAIL_NOT_SET, "Enter an e-mail address.", "email")
+            FieldError(
+                CheckoutErrorCode.EMAIL_NOT_SET,
+                t("Hãy nhập địa chỉ e-mail.", "Enter an e-mail address."),
+                "email",
+            )
         )
     if checkout.shipping_address_id is None:
         errors.append(
             FieldError(
                 CheckoutErrorCode.SHIPPING_ADDRESS_NOT_SET,
-                "Enter a shipping address.",
+                t("Hãy nhập địa chỉ giao hàng.", "Enter a shipping address."),
                 "shipping_address",
             )
         )
@@ -568,7 +623,7 @@ def validate_for_payment(info: CheckoutInfo) -> None:
         errors.append(
             FieldError(
                 CheckoutErrorCode.DELIVERY_METHOD_NOT_SET,
-                "Choose a delivery method.",
+                t("Hãy chọn phương thức giao hàng.", "Choose a delivery method."),
                 "delivery_method",
             )
         )
@@ -582,7 +637,7 @@ def validate_for_payment(info: CheckoutInfo) -> None:
                     CheckoutErrorCode.DELIVERY_METHOD_NOT_APPLICABLE
                 ),
             }.get(problem.code, CheckoutErrorCode.CHECKOUT_HAS_PROBLEMS)
-            errors.append(FieldError(code, problem.message_en, "lines"))
+            errors.append(FieldError(code, t(problem.message_vi, problem.message_en), "lines"))
     if errors:
         raise ServiceError(errors)
 
@@ -612,13 +667,19 @@ def checkout_complete(*, token: uuid.UUID, user: Any) -> Order:
     payment = payment_services.payment_active_for_checkout(checkout_token=token)
     if payment is None:
         raise ServiceError.single(
-            CheckoutErrorCode.PAYMENT_NOT_SET, "Add a payment before completing.", "payment"
+            CheckoutErrorCode.PAYMENT_NOT_SET,
+            t("Hãy chọn cách thanh toán trước khi đặt hàng.", "Add a payment before completing."),
+            "payment",
         )
     if payment.amount != info.total or payment.currency != info.currency:
         raise ServiceError.single(
             CheckoutErrorCode.PAYMENT_AMOUNT_MISMATCH,
-            f"The payment covers {payment.amount} {payment.currency} but the checkout "
-            f"totals {info.total} {info.currency}: create the payment again.",
+            t(
+                f"Khoản thanh toán là {payment.amount} {payment.currency} nhưng giỏ hàng "
+                f"có tổng {info.total} {info.currency}: hãy tạo lại thanh toán.",
+                f"The payment covers {payment.amount} {payment.currency} but the checkout "
+                f"totals {info.total} {info.currency}: create the payment again.",
+            ),
             "payment",
         )
     held = all(li.reserved_quantity == li.line.quantity for li in info.lines)
@@ -631,19 +692,26 @@ def checkout_complete(*, token: uuid.UUID, user: Any) -> Order:
         reservations_release(checkout_token=token)
         raise ServiceError.single(
             CheckoutErrorCode.PAYMENT_DECLINED,
-            payment.error or "The payment was declined.",
+            payment.error or t("Thanh toán bị từ chối.", "The payment was declined."),
             "payment",
         )
     if payment.status == PaymentStatus.ACTION_REQUIRED:
         raise ServiceError.single(
             CheckoutErrorCode.PAYMENT_ACTION_REQUIRED,
-            "The card needs confirming (3-D Secure) before the order can be placed.",
+            t(
+                "Thẻ cần được xác thực (3-D Secure) trước khi đặt hàng.",
+                "The card needs confirming (3-D Secure) before the order can be placed.",
+            ),
             "payment",
         )
     if payment.status not in (PaymentStatus.CHARGED, PaymentStatus.NOT_CHARGED):
         raise ServiceError.single(
             CheckoutErrorCode.PAYMENT_ERROR,
-            payment.error or "The payment did not go through; try again.",
+            payment.error
+            or t(
+                "Thanh toán chưa thành công, hãy thử lại.",
+                "The payment did not go through; try again.",
+            ),
             "payment",
         )
     try:
@@ -662,7 +730,9 @@ def _check_order_owner(order: Order, user: Any) -> None:
         or (user.pk != order.user_id and not user.is_staff)
     ):
         raise ServiceError.single(
-            CheckoutErrorCode.CHECKOUT_NOT_FOUND, "There is no checkout with this id.", "id"
+            CheckoutErrorCode.CHECKOUT_NOT_FOUND,
+            t("Không có giỏ hàng với mã này.", "There is no checkout with this id."),
+            "id",
         )
 
 
@@ -682,7 +752,9 @@ def checkout_order_create(*, checkout_info: CheckoutInfo, payment: Any) -> Order
         if existing is not None:
             return existing
         raise ServiceError.single(
-            CheckoutErrorCode.CHECKOUT_NOT_FOUND, "The checkout no longer exists.", "id"
+            CheckoutErrorCode.CHECKOUT_NOT_FOUND,
+            t("Giỏ hàng không còn tồn tại.", "The checkout no longer exists."),
+            "id",
         )
     existing = order_for_checkout(checkout_token=token)
     if existing is not None:

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from backend.checkout.error_codes import CheckoutErrorCode
+from backend.checkout.messages import t
 from backend.core.errors import ServiceError
 
 from .error_codes import PaymentErrorCode
@@ -53,14 +54,20 @@ def payment_create_for_checkout(
     if gateway is None or not gateway.is_available(info, info.total):
         raise ServiceError.single(
             CheckoutErrorCode.PAYMENT_GATEWAY_NOT_AVAILABLE,
-            "This payment method is not available for this checkout.",
+            t(
+                "Phương thức thanh toán này không áp dụng cho giỏ hàng.",
+                "This payment method is not available for this checkout.",
+            ),
             "gateway",
         )
     total = info.total
     if amount is not None and Decimal(amount) != total:
         raise ServiceError.single(
             CheckoutErrorCode.PAYMENT_AMOUNT_MISMATCH,
-            f"The amount must be the checkout's total, {total} {info.currency}.",
+            t(
+                f"Số tiền phải bằng tổng giỏ hàng, {total} {info.currency}.",
+                f"The amount must be the checkout's total, {total} {info.currency}.",
+            ),
             "amount",
         )
     stock_reserve(checkout_info=info)

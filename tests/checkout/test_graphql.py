@@ -432,3 +432,12 @@ def test_me_orders(gql):  # noqa: F811
     )
     assert mine["orders"]["totalCount"] == 1
     assert mine["orders"]["edges"][0]["node"]["number"] == order.number
+
+
+def test_error_messages_follow_the_request_language(gql):  # noqa: F811
+    variant = sellable_variant()
+    payload = {"input": {"lines": [{"variantId": vid(variant), "quantity": 0}]}}
+    vi = data(gql(CREATE, payload), "checkoutCreate")["errors"][0]["message"]
+    en = data(gql(CREATE, payload, headers={"HTTP_ACCEPT_LANGUAGE": "en"}), "checkoutCreate")
+    assert vi == "Số lượng phải ít nhất là 1."
+    assert en["errors"][0]["message"] == "The quantity must be at least 1."

@@ -303,3 +303,30 @@ def test_someone_else_cannot_complete_or_read_a_shoppers_order():
     with pytest.raises(ServiceError) as excinfo:
         complete(info, user=other)
     assert [e.code for e in excinfo.value.errors] == [CheckoutErrorCode.CHECKOUT_NOT_FOUND]
+
+
+def test_stock_gone_after_the_charge_is_refunded_and_checkout_kept(monkeypatch):
+    """The hold lapses while the gateway charges and another shopper buys the last units:
+    no order, the charge goes back, the checkout stays."""
+    from backend.payments import services as payment_services
+
+    variant = sellable_variant(quantity=2)
+    info = ready_checkout([(variant, 2)])
+    payment = pay(info)
+    real_process = payment_services.payment_process
+
+    def charge_while_stock_vanishes(*, payment):
+        charged = real_process(payment=payment)
+        services.reservations_release(checkout_token=info.checkout.token)
+        ProductVariant.objects.filter(pk=variant.pk).update(quantity_allocated=2)  # sold
+        return charged
+
+    monkeypatch.setattr(payment_services, "payment_process", charge_while_stock_vanishes)
+    with pytest.raises(ServiceError) as excinfo:
+        complete(info)
+    assert [e.code for e in excinfo.value.errors] == [CheckoutErrorCode.INSUFFICIENT_STOCK]
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REFUNDED
+    assert payment.refunded_amount == payment.amount
+    assert not Order.objects.exists()
+    assert Checkout.objects.filter(token=info.checkout.token).exists()
