@@ -304,7 +304,7 @@ def test_problems_in_both_languages(gql):  # noqa: F811
     assert any("chỉ còn 0" in p["message"] for p in vi)
 
 
-def test_my_orders(gql):  # noqa: F811
+def test_me_orders_paginated_in_constant_queries(gql):  # noqa: F811
     from backend.checkout import services
     from backend.payments.services import payment_create_for_checkout
     from tests.checkout.factories import ready_checkout
@@ -317,16 +317,16 @@ def test_my_orders(gql):  # noqa: F811
         )
         services.checkout_complete(token=info.checkout.token, user=user)
     q = (
-        "{ myOrders(first: 10) { totalCount edges { node { number lines { quantity } "
-        "shippingAddress { communeCode } } } } }"
+        "{ me { orders(first: 10) { totalCount edges { node { number lines { quantity } "
+        "shippingAddress { communeCode } } } } } }"
     )
     with CaptureQueriesContext(connection) as ctx:
-        mine = data(gql(q, user=user), "myOrders")
+        mine = data(gql(q, user=user), "me")["orders"]
     assert mine["totalCount"] == 3
     assert all(len(e["node"]["lines"]) == 2 for e in mine["edges"])
     assert len(ctx.captured_queries) <= 8  # constant: page, count, lines, addresses (+auth)
-    assert data(gql(q, user=other), "myOrders")["totalCount"] == 0
-    assert data(gql(q), "myOrders")["totalCount"] == 0
+    assert data(gql(q, user=other), "me")["orders"]["totalCount"] == 0
+    assert data(gql(q), "me") is None
 
 
 # --- Query counts ---------------------------------------------------------------------------
@@ -407,31 +407,6 @@ def test_the_cart_follows_the_account(gql):  # noqa: F811
     other = UserFactory()
     stolen = data(gql(ATTACH, {"id": anonymous["id"]}, user=other), "checkoutCustomerAttach")
     assert [e["code"] for e in stolen["errors"]] == ["CHECKOUT_NOT_FOUND"]
-
-
-def test_me_orders(gql):  # noqa: F811
-    from backend.graphql.account.types import User
-
-    if "orders" not in User._meta.fields:
-        pytest.skip(
-            "User.orders is added by the account schema (api helper) with "
-            "backend.graphql.checkout.types.user_orders_field/resolve_user_orders"
-        )
-    from backend.checkout import services
-    from backend.payments.services import payment_create_for_checkout
-    from tests.checkout.factories import ready_checkout
-
-    user = UserFactory()
-    info = ready_checkout([(sellable_variant(), 1)], user=user)
-    payment_create_for_checkout(
-        token=info.checkout.token, user=user, gateway_id="ocop.payments.demo", amount=info.total
-    )
-    order = services.checkout_complete(token=info.checkout.token, user=user)
-    mine = data(
-        gql("{ me { orders(first: 5) { totalCount edges { node { number } } } } }", user=user), "me"
-    )
-    assert mine["orders"]["totalCount"] == 1
-    assert mine["orders"]["edges"][0]["node"]["number"] == order.number
 
 
 def test_error_messages_follow_the_request_language(gql):  # noqa: F811

@@ -1,8 +1,8 @@
 """Checkout, order and payment queries and mutations.
 
-`me { orders }`: the User type belongs to the account schema; it adds the field with
+`me { orders }`: the User type belongs to the account schema, which mounts
 ``orders = user_orders_field()`` and ``resolve_orders = staticmethod(resolve_user_orders)``
-(both from backend/graphql/checkout/types.py). Until then `myOrders` answers the same."""
+(both from backend/graphql/checkout/types.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from backend.graphql.core.connection import ConnectionField, connection_from_que
 from backend.graphql.core.mutations import current_user, require_producer_member
 from backend.graphql.core.types import LanguageCodeEnum, remember_language
 from backend.orders.models import Order as OrderModel
-from backend.orders.selectors import orders_of_user, producer_orders_for
+from backend.orders.selectors import producer_orders_for
 
 from .mutations import (
     CheckoutBillingAddressUpdate,
@@ -36,7 +36,6 @@ from .mutations import (
 from .types import (
     Checkout,
     Order,
-    OrderCountableConnection,
     ProducerOrderCountableConnection,
     ProducerOrderStatusEnum,
     decode_checkout_token,
@@ -62,7 +61,6 @@ class CheckoutQueries(graphene.ObjectType):
         token=graphene.UUID(required=True),
         description="An order by its token (the shopper's confirmation page).",
     )
-    my_orders = user_orders_field()
     producer_orders = ConnectionField(
         ProducerOrderCountableConnection,
         status=graphene.Argument(ProducerOrderStatusEnum),
@@ -112,11 +110,6 @@ class CheckoutQueries(graphene.ObjectType):
             producer_id=producer_id, status=getattr(status, "value", status) if status else None
         )
         return connection_from_queryset(qs, kwargs, ProducerOrderCountableConnection)
-
-    @staticmethod
-    def resolve_my_orders(root: Any, info: Any, **kwargs: Any) -> Any:
-        user = current_user(info)
-        return connection_from_queryset(orders_of_user(user=user), kwargs, OrderCountableConnection)
 
 
 class CheckoutMutations(graphene.ObjectType):
