@@ -117,3 +117,12 @@ def test_fast_fold_is_fold():
             "".join(chr(rng.randrange(*rng.choice(blocks))) for _ in range(rng.randrange(1, 20)))
         )
     assert [fast_fold(s) for s in samples] == [fold(s) for s in samples]
+
+
+def test_text_columns_have_trigram_indexes_on_postgresql(requires_postgres):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'search_productsearchdocument'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"search_doc_name_text_trgm", "search_doc_body_text_trgm"} <= names
