@@ -390,6 +390,7 @@ def _reason_text(reason: dict[str, Any], lang: str) -> str:
 def _add_markets(page: ProductPage, shop: Any) -> None:
     """The market-eligibility table, and the shipping estimate and landed cost to the
     shopper's country, from the compliance, shipping and markets domains."""
+    from backend.compliance import explain
     from backend.compliance import selectors as compliance_selectors
     from backend.compliance.checks import verdicts_for_destination
     from backend.core.errors import ServiceError
@@ -399,39 +400,41 @@ def _add_markets(page: ProductPage, shop: Any) -> None:
     market = getattr(shop, "market", None)
     if market is not None and not market.is_domestic:
         # The verdict for the shopper's own country (stored, or evaluated when not stored yet).
-        mine = verdicts_for_destination(
+        destination = verdicts_for_destination(
             product_ids=[page.product.pk], market_code=market.code, country=shop.country
         ).get(page.product.pk)
-        if mine is not None:
+        if destination is not None:
             page.my_verdict = EligibilityRow(
                 market=market,
-                verdict=mine.verdict,
+                verdict=destination.verdict,
                 reasons=[
                     _reason_text(r, lang)
-                    for r in mine.reasons
+                    for r in destination.reasons
                     if not r.get("countries") or shop.country in r["countries"]
                 ],
-                documents=list(getattr(mine, "documents", [])),
+                documents=[],
                 is_mine=True,
             )
-    for row in compliance_selectors.verdicts_for_product(page.product.pk):
+    rows = list(compliance_selectors.verdicts_for_product(page.product.pk))
+    catalog = explain.load_catalog()
+    today = timezone.localdate()
+    for row in rows:
         mine = market is not None and row.market_id == market.pk
         verdict = row.verdict_for_country(shop.country) if mine else row.verdict
         reasons = [
-            str(r.get(f"message_{lang}") or r.get("message_vi") or r.get("code"))
-            for r in row.reasons
+            _reason_text(r, lang)
+            for r in explain.explain_reasons(row.reasons, catalog)
             if not mine or not r.get("countries") or shop.country in r.get("countries", [])
         ]
-        eligibility = EligibilityRow(
-            market=row.market,
-            verdict=verdict,
-            reasons=reasons,
-            documents=row.documents,
-            is_mine=mine,
+        page.eligibility.append(
+            EligibilityRow(
+                market=row.market,
+                verdict=verdict,
+                reasons=reasons,
+                documents=explain.explain_documents(row.documents, catalog, today),
+                is_mine=mine,
+            )
         )
-        page.eligibility.append(eligibility)
-        if mine:
-            page.my_verdict = eligibility
     if market is None or page.product.category.is_shippable is False:
         return
     variants = [v.variant for v in page.variants]
