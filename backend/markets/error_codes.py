@@ -6,6 +6,11 @@ import enum
 
 
 class MarketsErrorCode(enum.Enum):
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    PERMISSION_DENIED = "permission_denied"
+    REQUIRED = "required"
     UNKNOWN_MARKET = "unknown_market"
     COUNTRY_NOT_SERVED = "country_not_served"
     NO_EXCHANGE_RATE = "no_exchange_rate"

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.db import models
 from django_countries.fields import CountryField
 
+from backend.certification.models import private_storage
+
 
 class Incoterm(models.TextChoices):
     DDP = "DDP", "Delivered duty paid"
@@ -176,3 +178,40 @@ class RequiredDocument(RuleProvenance):
 
     def __str__(self) -> str:
         return f"{self.market.code}: {self.name_en}"
+
+
+class FeedFormat(models.TextChoices):
+    CSV = "CSV", "CSV"
+    JSON = "JSON", "JSON"
+
+
+class FeedStatus(models.TextChoices):
+    PENDING = "PENDING", "Waiting"
+    RUNNING = "RUNNING", "Running"
+    DONE = "DONE", "Done"
+    FAILED = "FAILED", "Failed"
+
+
+class ExportFeed(models.Model):
+    """A catalogue feed for one market, built in the background and stored privately."""
+
+    uuid = models.UUIDField(unique=True, editable=False)
+    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(max_length=4, choices=FeedFormat.choices)
+    verdicts = models.JSONField(default=list, help_text="Verdicts included.")
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=8, choices=FeedStatus.choices, default=FeedStatus.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="export-feeds/", storage=private_storage, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.market.code} {self.format} {self.status}"

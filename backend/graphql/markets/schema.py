@@ -23,18 +23,26 @@ from backend.core.errors import ServiceError
 from backend.graphql.core.connection import ConnectionField, connection_from_queryset
 from backend.graphql.core.dataloaders import get_loader
 from backend.graphql.core.mutations import (
+    BaseMutation,
     CommonErrorCode,
     current_user,
     decode_global_id,
+    error_type,
     global_id,
+    require_export_partner,
 )
 from backend.graphql.core.types import Money, language_of
 from backend.markets import selectors as market_selectors
+from backend.markets.error_codes import MarketsErrorCode
 from backend.markets.estimates import estimate_order
+from backend.markets.models import ExportFeed as ExportFeedModel
+from backend.markets.services import export_feed_request
 
 from .dataloaders import MarketVerdictsByProductLoader
 from .types import (
     ComplianceVerdictEnum,
+    ExportFeed,
+    FeedFormatEnum,
     IncotermEnum,
     Market,
     MarketCompliance,
@@ -157,6 +165,9 @@ class MarketsQueries(graphene.ObjectType):
         market=graphene.String(required=True),
         description="Whether a product may go to a market, why not, and which documents.",
     )
+    export_feed = graphene.Field(
+        ExportFeed, id=graphene.ID(required=True), description="A feed you asked for."
+    )
     order_estimate = graphene.Field(
         OrderEstimate,
         country=graphene.String(required=True),
@@ -164,6 +175,15 @@ class MarketsQueries(graphene.ObjectType):
         incoterm=IncotermEnum(),
         description="Compliance, shipping methods and landed cost of some variants abroad.",
     )
+
+    @staticmethod
+    def resolve_export_feed(root: Any, info: Any, id: str) -> Any:
+        user = require_export_partner(info)
+        pk = decode_global_id(id, "ExportFeed", "id")
+        feeds = ExportFeedModel.objects.select_related("market")
+        if not user.is_staff:
+            feeds = feeds.filter(requested_by=user)
+        return feeds.filter(pk=pk).first()
 
     @staticmethod
     def resolve_markets(root: Any, info: Any, **kwargs: Any) -> Any:
@@ -237,8 +257,41 @@ class MarketsQueries(graphene.ObjectType):
         )
 
 
+MarketsError = error_type("MarketsError", MarketsErrorCode, "An error of the markets API.")
+
+
+class ExportFeedCreate(BaseMutation):
+    """Ask for a catalogue feed of a market (export partners and staff). It is built in the
+    background: poll `exportFeed(id)` for its progress and download link."""
+
+    export_feed = graphene.Field(ExportFeed)
+
+    class Arguments:
+        market = graphene.String(required=True)
+        format = FeedFormatEnum(required=True)
+        compliance = graphene.List(
+            graphene.NonNull(ComplianceVerdictEnum),
+            description="Verdicts to include (default: ELIGIBLE, ELIGIBLE_WITH_DOCUMENTS).",
+        )
+
+    class Meta:
+        error_type_class = MarketsError
+
+    @classmethod
+    def perform_mutation(cls, root: Any, info: Any, **data: Any) -> Any:
+        fmt, compliance = data["format"], data.get("compliance")
+        feed = export_feed_request(
+            user=current_user(info),
+            market_code=data["market"],
+            format=str(getattr(fmt, "value", fmt)),
+            verdicts=[str(getattr(v, "value", v)) for v in compliance] if compliance else None,
+        )
+        feed.refresh_from_db()
+        return cls(export_feed=feed)
+
+
 class MarketsMutations(graphene.ObjectType):
-    pass
+    export_feed_create = ExportFeedCreate.Field()
 
 
 __all__ = [

@@ -275,3 +275,71 @@ class MarketCompliance(graphene.ObjectType):
     @staticmethod
     def resolve_countries(root: Any, info: Any) -> list[CountryVerdict]:
         return [CountryVerdict(country=c, verdict=v) for c, v in root.country_verdicts.items()]
+
+
+class FeedFormatEnum(graphene.Enum):
+    CSV = "CSV"
+    JSON = "JSON"
+
+
+class FeedStatusEnum(graphene.Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+
+class ExportFeed(graphene.ObjectType):
+    """A catalogue feed for a market, built in the background."""
+
+    id = graphene.ID(required=True)
+    market = graphene.String(required=True)
+    format = graphene.Field(FeedFormatEnum, required=True)
+    compliance = graphene.List(graphene.NonNull(ComplianceVerdictEnum), required=True)
+    status = graphene.Field(FeedStatusEnum, required=True)
+    total = graphene.Int(required=True, description="Products in the feed.")
+    done = graphene.Int(required=True, description="Products written so far.")
+    progress = graphene.Float(required=True, description="0 to 1.")
+    error = graphene.String()
+    created_at = graphene.DateTime(required=True)
+    finished_at = graphene.DateTime()
+    download_url = graphene.String(description="Signed link valid one hour, once DONE.")
+
+    @staticmethod
+    def resolve_id(root: Any, info: Any) -> str:
+        from backend.graphql.core.mutations import global_id
+
+        return global_id("ExportFeed", root.pk)
+
+    @staticmethod
+    def resolve_market(root: Any, info: Any) -> str:
+        return str(root.market.code)
+
+    @staticmethod
+    def resolve_compliance(root: Any, info: Any) -> list[str]:
+        return list(root.verdicts)
+
+    @staticmethod
+    def resolve_progress(root: Any, info: Any) -> float:
+        if root.status == "DONE":
+            return 1.0
+        return round(root.done / root.total, 4) if root.total else 0.0
+
+    @staticmethod
+    def resolve_error(root: Any, info: Any) -> str | None:
+        return root.error or None
+
+    @staticmethod
+    def resolve_download_url(root: Any, info: Any) -> str | None:
+        if root.status != "DONE" or not root.file:
+            return None
+        from django.urls import NoReverseMatch, reverse
+
+        from backend.markets.feeds import download_token
+
+        token = download_token(root)
+        try:
+            path = reverse("markets:export-feed-download", args=[token])
+        except NoReverseMatch:  # backend.markets.urls not included in the URL map yet
+            path = f"/export-feeds/{token}/"
+        return str(info.context.build_absolute_uri(path))
