@@ -17,6 +17,8 @@ from .models import SyncBacklog
 
 logger = logging.getLogger(__name__)
 
+BACKLOG_PER_SYNC = 1000
+
 
 def remember_failed(product_ids: Sequence[int], producer_ids: Sequence[int] = ()) -> None:
     ids = set(product_ids) | set(
@@ -33,7 +35,12 @@ def sync_now(product_ids: Sequence[int], producer_ids: Sequence[int] = ()) -> li
         ids.update(
             Product.objects.filter(producer_id__in=producer_ids).values_list("pk", flat=True)
         )
-    backlog = set(SyncBacklog.objects.values_list("product_id", flat=True))
+    # A bounded share of the backlog rides along with each sync (the beat job drains it).
+    backlog = set(
+        SyncBacklog.objects.order_by("failed_at").values_list("product_id", flat=True)[
+            :BACKLOG_PER_SYNC
+        ]
+    )
     ids |= backlog
     ordered = sorted(ids)
     # The database rows are always kept: they serve the embedded default and the fallback.
