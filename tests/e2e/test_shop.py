@@ -63,7 +63,14 @@ def test_open_a_product_and_read_its_certificate_and_qr(page):
     qr = page.locator(".trace-box img")
     assert qr.get_attribute("src") == "/trace/lot-chaca-2026-01/qr.svg"
     assert page.locator(".trace-box a").get_attribute("href") == "/trace/lot-chaca-2026-01/"
+    qr.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.trace-box img').naturalWidth > 0")
     page.shoot("product")
+    page.locator(".trace-box a").click()
+    page.wait_for_url("**/trace/lot-chaca-2026-01/")
+    assert "lot-chaca-2026-01" in page.locator("body").inner_text()
+    assert "OCOP-HN-0005" in page.locator("body").inner_text()
+    page.shoot("trace")
 
 
 def test_switch_language_to_english_and_back(page):

@@ -65,3 +65,15 @@ def test_a_country_in_no_market_falls_back_to_dong(client, catalogue):
     ship_to(client, "AQ")  # Antarctica: a valid country that no market serves
     html = client.get("/p/cha-ca-la-vong/", HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
     assert "Prices in VND" in html
+
+
+def test_can_ship_to_my_market_filter(client, catalogue):
+    ship_to(client, "JP")
+    html = client.get("/search/", {"q": "cha"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="ships" value="1"' in html
+    everything = client.get("/search/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Thanh Hoa fermented pork roll" in everything
+    shippable = client.get("/search/", {"ships": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    names = shippable.content.decode()
+    assert "Thanh Hoa fermented pork roll" not in names  # blocked for Japan
+    assert "Bat Trang blue-glaze vase" in names
