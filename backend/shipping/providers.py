@@ -122,4 +122,53 @@ class InternationalShippingProvider:
         return methods
 
 
-__all__ = ["Decimal", "InternationalShippingProvider", "destination_verdicts"]
+class DomesticZonedProvider:
+    """Zone-priced domestic services (standard and cold chain) for Vietnamese addresses: the
+    same province, the same region, inter-region or remote, per producer parcel. Cold-chain
+    goods (chilled, frozen) are offered only the services that carry them."""
+
+    prefix = "vn-zone"
+
+    def methods(self, checkout_info: CheckoutInfo) -> list[Any]:
+        from backend.checkout.delivery import DeliveryMethod, Parcel
+        from backend.places.models import Province
+
+        address = checkout_info.shipping_address
+        if address is None or not address.is_domestic or not address.province_id:
+            return []
+        lines = [(i.variant, i.line.quantity) for i in checkout_info.lines if i.is_shippable]
+        if not lines:
+            return []
+        key = f"province:{address.province_id}"
+        if key not in checkout_info.extra:
+            checkout_info.extra[key] = Province.objects.filter(pk=address.province_id).first()
+        dest_province: Any = checkout_info.extra[key]
+        dest = Destination("VN", province_code=dest_province.code, region=dest_province.region)
+        result = quote(
+            parcels_from_lines(lines, provinces_for(checkout_info)),
+            dest,
+            shipping_data_for(checkout_info),
+        )
+        return [
+            DeliveryMethod(
+                id=f"{self.prefix}:{m.service_code}",
+                name_vi=m.name_vi,
+                name_en=m.name_en,
+                price=m.price_vnd,
+                currency="VND",
+                min_days=m.days_min,
+                max_days=m.days_max,
+                parcels=tuple(
+                    Parcel(producer_id=int(pq.producer_id or 0), price=pq.total) for pq in m.parcels
+                ),
+            )
+            for m in result.methods
+        ]
+
+
+__all__ = [
+    "Decimal",
+    "DomesticZonedProvider",
+    "InternationalShippingProvider",
+    "destination_verdicts",
+]

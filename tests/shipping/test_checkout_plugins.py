@@ -172,3 +172,22 @@ def test_provider_queries_do_not_grow_with_lines(django_assert_max_num_queries):
     with django_assert_max_num_queries(16) as many_ctx:
         _ = many.delivery_methods, many.problems
     assert len(many_ctx.captured_queries) == len(few_ctx.captured_queries)
+
+
+def test_domestic_zoned_provider_offers_cold_chain_only_for_chilled_goods(settings):
+    settings.CHECKOUT_DELIVERY_PROVIDERS = ["backend.shipping.providers.DomesticZonedProvider"]
+    hanoi = ProducerFactory(province=province("01"))
+    cake = sellable_variant(producer=hanoi, storage_class="AMBIENT", weight_grams=400)
+    info = services.checkout_create(
+        user=None, lines=[LineInput(cake.pk, 1)], shipping_address=vn_address()
+    )
+    by_id = {m.id: m for m in info.delivery_methods}
+    assert set(by_id) == {"vn-zone:VTP_DOMESTIC", "vn-zone:VTP_COLD"}
+    [parcel] = by_id["vn-zone:VTP_DOMESTIC"].parcels
+    assert parcel.producer_id == hanoi.pk
+    assert parcel.price == 16000 + 750  # in-province base + 0.5% insurance of 150,000
+    gio = sellable_variant(producer=hanoi, storage_class="CHILLED", contains_pork=True)
+    info = services.checkout_create(
+        user=None, lines=[LineInput(gio.pk, 1)], shipping_address=vn_address()
+    )
+    assert [m.id for m in info.delivery_methods] == ["vn-zone:VTP_COLD"]
