@@ -270,3 +270,17 @@ def communes(province_code: str) -> list[Any]:
     if province is None:
         return []
     return list(place_selectors.communes(province_id=province.pk))
+
+
+def landed_cost(info: CheckoutInfo) -> Any | None:
+    """The markets domain's landed cost of the checkout abroad (None at home or without an
+    address in a served country)."""
+    from backend.markets.checkout import checkout_landed_cost
+
+    address = info.shipping_address
+    if address is None or address.is_domestic:
+        return None
+    try:
+        return checkout_landed_cost(info)
+    except ServiceError:
+        return None

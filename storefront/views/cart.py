@@ -172,6 +172,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 info.shipping_address is not None
                 and str(info.shipping_address.country) != shop.country
             ),
+            "landed": commerce.landed_cost(info),
             "provinces": commerce.provinces(),
             "communes": commerce.communes(values.get("province_code", "")),
             "gateways": commerce.payment_choices(info, shop.language[:2])

@@ -161,6 +161,9 @@ def test_abroad_the_address_form_asks_for_city_and_postal_code(client, catalogue
         },
     )
     assert response.status_code == 302
+    html = client.get(reverse("storefront:checkout"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="landed-cost"' in html  # goods, duty and tax in yen from the markets domain
+    assert "¥" in html[html.index('id="landed-cost"') :]
 
 
 def test_checkout_with_an_empty_cart_goes_back_to_the_cart(client, db):
