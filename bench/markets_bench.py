@@ -189,11 +189,44 @@ def bench_recompute() -> dict[str, Any]:
     return out
 
 
+def bench_filter(samples: int = 20) -> dict[str, Any]:
+    """Filtering products by market verdict against filtering by stars: COUNT plus the first
+    page of 100, median of `samples` runs each (the verdicts are stored and indexed)."""
+    import statistics
+
+    from backend.catalogue.selectors import in_force_q, public_products
+    from backend.graphql.markets.filters import filter_products_by_market
+
+    def timed(make: Any) -> float:
+        runs = []
+        for _ in range(samples):
+            start = time.perf_counter()
+            qs = make()
+            qs.count()
+            list(qs.order_by("pk").values_list("pk", flat=True)[:100])
+            runs.append((time.perf_counter() - start) * 1000)
+        return round(statistics.median(runs), 1)
+
+    return {
+        "market_EU_not_blocked_ms": timed(
+            lambda: filter_products_by_market(public_products(), "EU")
+        ),
+        "market_GCC_eligible_ms": timed(
+            lambda: filter_products_by_market(public_products(), "GCC", ["ELIGIBLE"])
+        ),
+        "stars_4_or_5_ms": timed(
+            lambda: public_products().filter(in_force_q(), current_certificate__stars__gte=4)
+        ),
+    }
+
+
 def main() -> None:
     print(f"markets bench: {N} products in {DB_URL}", flush=True)
     setup_django()
     ensure_catalogue(N)
-    report = {"recompute": bench_recompute()}
+    report: dict[str, Any] = {"recompute": bench_recompute()}
+    print("  filters ...", flush=True)
+    report["filter_count_and_page_of_100"] = bench_filter()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "markets.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     r = report["recompute"]
@@ -218,6 +251,9 @@ def main() -> None:
         f"- pure evaluator (9 markets): {r['pure_evaluator_products_per_second']} products/s",
         f"- queries per chunk of 2,000 products: {r['queries_per_chunk_of_2000']}",
         f"- verdict mix: {r['verdict_mix']}",
+        "",
+        "Filter, COUNT + first page of 100 (median ms): "
+        + ", ".join(f"{k} {v}" for k, v in report["filter_count_and_page_of_100"].items()),
     ]
     (RESULTS / "markets.md").write_text("\n".join(lines) + "\n")
     print(json.dumps(report, indent=2, ensure_ascii=False))

@@ -28,7 +28,6 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[i : i + size]
 
 
-@transaction.atomic
 def verdicts_recompute(
     *,
     product_ids: Iterable[int] | None = None,
@@ -38,7 +37,9 @@ def verdicts_recompute(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Recompute and store the verdicts of the given products (all products when None) for
-    every active market. Idempotent. Returns the number of products done."""
+    every active market. Idempotent; each chunk is written in its own transaction, so a
+    failure loses nothing already written and a rerun completes the rest. Returns the number
+    of products done."""
     from backend.catalogue.models import Product
     from backend.markets.models import Market
 
@@ -58,7 +59,8 @@ def verdicts_recompute(
             for v in evaluate_all(facts, ruleset):
                 rows.append((facts.product_id, market_ids[v.market], v))
             done += 1
-        write(rows, now)
+        with transaction.atomic():
+            write(rows, now)
         if progress:
             progress(done)
     return done
