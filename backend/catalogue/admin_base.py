@@ -56,6 +56,8 @@ class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     optional_fields: tuple[str, ...] = ("slug",)
 
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in self.optional_fields:
             field.required = False
