@@ -44,7 +44,9 @@ class Producer(TimeStampedModel):
     story_en = models.TextField(blank=True)
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=32, blank=True, help_text="E.164, e.g. +84241234567")
+    contact_phone = models.CharField(
+        max_length=32, blank=True, help_text="E.164, e.g. +84241234567"
+    )
     website = models.URLField(blank=True)
     business_registration_number = models.CharField(max_length=50, blank=True)
     verification_status = models.CharField(
@@ -94,4 +96,3 @@ class ProducerMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.producer} ({self.role})"
-
