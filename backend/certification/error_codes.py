@@ -7,7 +7,6 @@ import enum
 
 class CertificationErrorCode(enum.Enum):
     REQUIRED = "required"
-    INVALID = "invalid"
     TOO_LONG = "too_long"
     INVALID_STARS = "invalid_stars"
     POTENTIAL_FIVE_STAR_NEEDS_FOUR = "potential_five_star_needs_four"

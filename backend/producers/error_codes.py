@@ -15,7 +15,6 @@ class ProducerErrorCode(enum.Enum):
     COMMUNE_NOT_IN_PROVINCE = "commune_not_in_province"
     CRAFT_VILLAGE_NOT_IN_PROVINCE = "craft_village_not_in_province"
     DUPLICATED_SLUG = "duplicated_slug"
-    INVALID_STATUS = "invalid_status"
     # Onboarding and membership (producer workspace).
     NOT_FOUND = "not_found"
     PERMISSION_DENIED = "permission_denied"

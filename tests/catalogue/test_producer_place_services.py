@@ -118,3 +118,20 @@ def test_craft_village_create_folds_name_and_checks_commune():
     craft_village_update(craft_village=village, name="Làng Gốm Bát Tràng cổ")
     village.refresh_from_db()
     assert village.folded_name == "lang gom bat trang co"
+
+
+def test_craft_village_requires_a_name_and_short_fields():
+    with pytest.raises(ServiceError) as exc:
+        craft_village_create(name=" ", province=province("01"))
+    assert codes(exc) == {PlaceErrorCode.REQUIRED}
+    with pytest.raises(ServiceError) as exc:
+        craft_village_create(name="Làng", province=province("01"), craft_vi="x" * 151)
+    assert codes(exc) == {PlaceErrorCode.TOO_LONG}
+
+
+def test_producer_update_normalises_phone_and_keeps_slug_when_blank():
+    producer = ProducerFactory(slug="co-so-giu-slug")
+    producer_update(producer=producer, contact_phone="+84 24 3826 1234", slug="")
+    producer.refresh_from_db()
+    assert producer.contact_phone == "+842438261234"
+    assert producer.slug == "co-so-giu-slug"

@@ -289,3 +289,17 @@ def test_media_limits_size_dimensions_and_bombs(monkeypatch):
         product_media_create(product=product, file=png_bytes((100, 100)))
     assert codes(exc) == {Code.IMAGE_DIMENSIONS_TOO_LARGE}
     assert not product.media.exists()
+
+
+def test_media_update_changes_alt_text_and_position_only():
+    from backend.catalogue.services import product_media_update
+
+    media = product_media_create(product=ProductFactory(), file=png_bytes())
+    name = media.image.name
+    product_media_update(media=media, alt_vi=" Ảnh mới ", alt_en="New photo", sort_order=3)
+    media.refresh_from_db()
+    assert (media.alt_vi, media.alt_en, media.sort_order) == ("Ảnh mới", "New photo", 3)
+    assert media.image.name == name
+    with pytest.raises(ServiceError) as exc:
+        product_media_update(media=media, sort_order=-1, alt_en="x" * 251)
+    assert codes(exc) == {Code.INVALID, Code.TOO_LONG}
