@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from storefront.views import account, cart, catalogue, preferences, producer
+from storefront.views import account, cart, catalogue, partner, preferences, producer
 
 app_name = "storefront"
 
@@ -24,5 +24,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/orders/", cart.orders, name="orders"),
     path("producer/", producer.dashboard, name="producer"),
     path("producer/products/<int:pk>/", producer.product_edit, name="producer_product"),
+    path("partner/", partner.portal, name="partner"),
+    path("partner/products/<int:pk>/", partner.product_compliance, name="partner_product"),
+    path("partner/feeds/", partner.feed_request, name="partner_feed_request"),
+    path("partner/feeds/<str:token>/", partner.feed_download, name="partner_feed"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
