@@ -49,6 +49,12 @@ class World:
         }[role]
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash passwords; the slow default hasher would dominate these tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db) -> World:
     producer_a, producer_b = ProducerFactory(name="HTX A"), ProducerFactory(name="HTX B")
