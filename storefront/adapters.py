@@ -557,3 +557,73 @@ def producer_product(*, producer: Any, pk: int) -> Product | None:
         .prefetch_related("variants")
         .first()
     )
+
+
+def producer_listing_update(*, product: Any, data: Any) -> Any:
+    """A producer's edit of its listing text, through the producer workspace's service (a
+    rejected listing goes back to review). Raises ServiceError."""
+    from backend.producers.services import listing_update
+
+    fields = ("name_vi", "name_en", "description_vi", "description_en")
+    changes = {f: str(data.get(f, "")).strip() for f in fields if f in data}
+    return listing_update(product=product, **changes)
+
+
+def producer_variant_update(*, product: Any, variant_id: int, price: str, quantity: str) -> Any:
+    """Price and stock of one of the product's variants (catalogue services: stock never below
+    what is reserved). Raises ServiceError."""
+    from backend.catalogue.error_codes import CatalogueErrorCode
+    from backend.catalogue.services import stock_set, variant_update
+    from backend.core.errors import ServiceError
+
+    variant = product.variants.filter(pk=variant_id).first()
+    if variant is None:
+        raise ServiceError.single(CatalogueErrorCode.INVALID, "No such variant.", "variant")
+    try:
+        amount = int(str(quantity).strip())
+    except ValueError:
+        raise ServiceError.single(
+            CatalogueErrorCode.INVALID, "Stock must be a whole number.", "quantity"
+        ) from None
+    if str(price).strip() and Decimal(variant.price_amount) != _as_decimal(price):
+        variant = variant_update(variant=variant, price_amount=str(price).strip())
+    if amount != variant.quantity:
+        variant = stock_set(variant=variant, quantity=amount)
+    return variant
+
+
+def _as_decimal(value: str) -> Decimal | None:
+    from decimal import InvalidOperation
+
+    try:
+        return Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+
+
+def producer_import_start(*, producer: Any, user: Any, upload: Any) -> Any:
+    from backend.catalogue.bulk_import import import_job_create
+
+    return import_job_create(producer=producer, user=user, file=upload, file_name=upload.name)
+
+
+def producer_import_job(*, producer: Any, job_id: str) -> Any | None:
+    from backend.catalogue.bulk_import import import_job_get
+
+    job = import_job_get(job_id)
+    if job is None or job.producer_id != producer.pk:
+        return None
+    return job
+
+
+def producer_orders_and_sales(*, producer: Any) -> tuple[list[Any], list[Any]]:
+    from backend.orders.models import ProducerOrderStatus
+    from backend.producers import workspace
+
+    parts = list(
+        workspace.own_order_parts(producer_id=producer.pk, status=ProducerOrderStatus.UNFULFILLED)[
+            :50
+        ]
+    )
+    sales = workspace.sales_by_month(producer_id=producer.pk, months=12)
+    return parts, sales
