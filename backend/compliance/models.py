@@ -78,7 +78,7 @@ class ProductMarketVerdict(models.Model):
     reasons = models.JSONField(default=list)
     documents = models.JSONField(default=list)
     country_verdicts = models.JSONField(default=dict)
-    computed_at = models.DateTimeField()
+    computed_at = models.DateTimeField(help_text="When the verdict last changed.")
 
     class Meta:
         constraints = [

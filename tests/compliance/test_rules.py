@@ -293,3 +293,23 @@ def test_filter_subquery_by_market_and_verdict():
 def test_malformed_conditions_are_refused(bad):
     with pytest.raises(ConditionError):
         compile_condition(bad)
+
+
+def test_postgres_rewrites_only_verdicts_that_changed(requires_postgres):
+    hat = ProductFactory(category=product_set("IV-1"))
+    pork = ProductFactory(category=product_set("I-3d"))
+    verdicts_recompute(product_ids=[hat.pk, pork.pk])
+    before = dict(
+        ProductMarketVerdict.objects.filter(market__code="GCC").values_list(
+            "product_id", "computed_at"
+        )
+    )
+    Product.objects.filter(pk=pork.pk).update(contains_pork=True)
+    verdicts_recompute(product_ids=[hat.pk, pork.pk])
+    after = dict(
+        ProductMarketVerdict.objects.filter(market__code="GCC").values_list(
+            "product_id", "computed_at"
+        )
+    )
+    assert after[hat.pk] == before[hat.pk]  # unchanged: not rewritten
+    assert after[pork.pk] > before[pork.pk]
