@@ -496,6 +496,7 @@ class Dashboard:
     expiring_certificates: list[Any]
     expiring_documents: list[Any]
     status_counts: dict[str, int]
+    today: datetime.date | None = None
 
 
 EXPIRY_WARNING_DAYS = 60
@@ -531,13 +532,17 @@ def producer_dashboard(*, producer: Any) -> Dashboard:
             product__producer=producer,
             status=CertificateStatus.VERIFIED,
             expires_on__lte=soon,
+            expires_on__gte=today - datetime.timedelta(days=365),
         )
         .select_related("product")
         .order_by("expires_on")
     )
     documents = list(
         ProducerDocument.objects.filter(
-            producer=producer, expires_on__isnull=False, expires_on__lte=soon
+            producer=producer,
+            expires_on__isnull=False,
+            expires_on__lte=soon,
+            expires_on__gte=today - datetime.timedelta(days=365),
         ).order_by("expires_on")
     )
     return Dashboard(
@@ -546,6 +551,7 @@ def producer_dashboard(*, producer: Any) -> Dashboard:
         expiring_certificates=certificates,
         expiring_documents=documents,
         status_counts=counts,
+        today=today,
     )
 
 
