@@ -356,15 +356,21 @@ LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
 # --- Checkout, orders and payments (helper "checkout") -----------------------------------------
 # Delivery providers and problem checkers are plug points (backend/checkout/delivery.py and
 # backend/checkout/problems.py): dotted paths, run in order.
+# Domestic flat rate (data) and the markets helper's international rate tables; swap in
+# backend.shipping.providers.DomesticZonedProvider for zone-priced domestic delivery.
 CHECKOUT_DELIVERY_PROVIDERS = env.list(
     "CHECKOUT_DELIVERY_PROVIDERS",
-    default=["backend.checkout.delivery.DomesticFlatRateProvider"],
+    default=[
+        "backend.checkout.delivery.DomesticFlatRateProvider",
+        "backend.shipping.providers.InternationalShippingProvider",
+    ],
 )
 CHECKOUT_PROBLEM_CHECKERS = env.list(
     "CHECKOUT_PROBLEM_CHECKERS",
     default=[
         "backend.checkout.problems.line_problems",
         "backend.checkout.problems.delivery_problems",
+        "backend.compliance.checkout.cannot_ship_problems",
     ],
 )
 # Stock is held this long for a checkout whose shopper is paying.

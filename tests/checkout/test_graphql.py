@@ -254,7 +254,8 @@ def test_foreign_address_with_a_vietnamese_commune(gql):  # noqa: F811
         "city": "San Francisco",
         "postalCode": "94105",
     }
-    assert good["checkout"]["availableShippingMethods"] == []  # domestic only, for now
+    offered = [m["id"] for m in good["checkout"]["availableShippingMethods"]]
+    assert offered and not [m for m in offered if m.startswith("domestic-flat:")]
 
 
 def test_deleted_or_unknown_checkout(gql):  # noqa: F811
@@ -416,3 +417,30 @@ def test_error_messages_follow_the_request_language(gql):  # noqa: F811
     en = data(gql(CREATE, payload, headers={"HTTP_ACCEPT_LANGUAGE": "en"}), "checkoutCreate")
     assert vi == "Số lượng phải ít nhất là 1."
     assert en["errors"][0]["message"] == "The quantity must be at least 1."
+
+
+def test_order_abroad_with_the_plugged_in_international_delivery(gql):  # noqa: F811
+    """The default settings plug the markets helper's international provider and compliance
+    checker into checkout; a handicraft goes to the US with the demo gateway."""
+    from tests.factories import product_set
+
+    hat = sellable_variant(category=product_set("IV-1"), hs_code="6504", weight_grams=400)
+    checkout = create(
+        gql, [(hat, 1)], shippingAddress=US_ADDRESS, email="jane@example.com", languageCode="EN"
+    )["checkout"]
+    assert checkout["problems"] == []
+    method = checkout["availableShippingMethods"][0]
+    assert method["id"].startswith("intl:") and method["parcelCount"] == 1
+    chosen = data(
+        gql(DELIVERY, {"id": checkout["id"], "method": method["id"]}),
+        "checkoutDeliveryMethodUpdate",
+    )
+    total = chosen["checkout"]["totalPrice"]["gross"]["amount"]
+    assert total == float(hat.price_amount) + method["price"]["amount"]
+    paid = data(
+        gql(PAYMENT, {"id": checkout["id"], "input": {"gateway": "ocop.payments.demo"}}),
+        "checkoutPaymentCreate",
+    )
+    assert paid["errors"] == []
+    done = data(gql(COMPLETE, {"id": checkout["id"]}), "checkoutComplete")
+    assert done["errors"] == [] and done["order"]["total"]["gross"]["amount"] == total
