@@ -189,3 +189,32 @@ def test_orders_list_needs_sign_in_and_shows_own_orders(client, catalogue):
     client.force_login(other)
     assert order.number not in client.get(reverse("storefront:orders")).content.decode()
     assert client.get(reverse("storefront:order", kwargs={"token": order.token})).status_code == 404
+
+
+def _to_payment_step(client, catalogue):
+    add(client, catalogue.nuoc_mam.variants.get())
+    client.post(reverse("storefront:checkout"), hanoi_address())
+    page = client.get(reverse("storefront:checkout")).content.decode()
+    method = re.search(r'name="delivery_method" value="([^"]+)"', page).group(1)
+    client.post(reverse("storefront:checkout"), {"action": "delivery", "delivery_method": method})
+
+
+def test_stripe_card_form_only_when_a_key_is_set(client, catalogue, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    _to_payment_step(client, catalogue)
+    html = client.get(reverse("storefront:checkout")).content.decode()
+    assert 'id="card-element"' not in html and "js.stripe.com" not in html
+    settings.STRIPE_SECRET_KEY = "sk_test_secret_never_shown"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_public_123"
+    html = client.get(reverse("storefront:checkout")).content.decode()
+    assert 'id="card-element"' in html
+    assert 'data-publishable-key="pk_test_public_123"' in html
+    assert "sk_test_secret_never_shown" not in html
+
+
+def test_declined_or_unknown_gateway_keeps_the_cart(client, catalogue):
+    _to_payment_step(client, catalogue)
+    response = client.post(reverse("storefront:checkout"), {"action": "pay", "gateway": "nope"})
+    assert response.status_code == 422
+    assert Order.objects.count() == 0
+    assert client.get(reverse("storefront:cart")).context["info"] is not None
