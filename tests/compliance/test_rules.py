@@ -295,10 +295,15 @@ def test_malformed_conditions_are_refused(bad):
         compile_condition(bad)
 
 
-def test_postgres_rewrites_only_verdicts_that_changed(requires_postgres):
+def test_only_changed_verdicts_are_rewritten_and_reindexed(monkeypatch):
+    import search.sync
+
+    scheduled: list[set[int]] = []
+    monkeypatch.setattr(search.sync, "schedule_products", lambda ids: scheduled.append(set(ids)))
     hat = ProductFactory(category=product_set("IV-1"))
     pork = ProductFactory(category=product_set("I-3d"))
     verdicts_recompute(product_ids=[hat.pk, pork.pk])
+    assert scheduled == [{hat.pk, pork.pk}]  # new verdicts
     before = dict(
         ProductMarketVerdict.objects.filter(market__code="GCC").values_list(
             "product_id", "computed_at"
@@ -313,3 +318,6 @@ def test_postgres_rewrites_only_verdicts_that_changed(requires_postgres):
     )
     assert after[hat.pk] == before[hat.pk]  # unchanged: not rewritten
     assert after[pork.pk] > before[pork.pk]
+    assert scheduled[-1] == {pork.pk}  # only the changed product goes back to search
+    verdicts_recompute(product_ids=[hat.pk, pork.pk])
+    assert len(scheduled) == 2  # nothing changed, nothing to reindex
