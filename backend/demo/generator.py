@@ -254,7 +254,17 @@ class _Writer:
                 values.append(adapt(value) if adapt is not None and value is not None else value)
             params.append(values)
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, params)
+            if connection.vendor == "sqlite":
+                cursor.executemany(self.sql, params)  # in-process: no round trips
+                return
+            # Over the network, many rows per statement (PostgreSQL takes 65,535 params).
+            per_statement = max(1, 60_000 // len(self.fields))
+            row_marks = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            head = self.sql.split(" VALUES ", 1)[0]
+            for start in range(0, len(params), per_statement):
+                chunk = params[start : start + per_statement]
+                sql = f"{head} VALUES " + ", ".join([row_marks] * len(chunk))
+                cursor.execute(sql, [value for row in chunk for value in row])
 
 
 class CatalogueGenerator:
@@ -505,18 +515,33 @@ class CatalogueGenerator:
                 if rng.random() < 0.92
             ]
             _Writer(OcopCertificate).insert(certificates)
-            # current_certificate = the newest VERIFIED certificate, in one UPDATE per batch.
-            newest = (
-                OcopCertificate.objects.filter(
-                    product=OuterRef("pk"), status=CertificateStatus.VERIFIED
-                )
-                .order_by("-decision_date", "-pk")
-                .values("pk")[:1]
-            )
-            Product.objects.filter(pk__in=product_ids).update(current_certificate=Subquery(newest))
+            self._set_current_certificates(product_ids)
         self.report.products += len(products)
         self.report.variants += len(variants)
         self.report.certificates += len(certificates)
+
+    def _set_current_certificates(self, product_ids: list[int]) -> None:
+        """current_certificate = the newest VERIFIED certificate, one UPDATE per batch."""
+        if connection.vendor == "postgresql":
+            # A correlated subquery over fresh, unanalysed rows plans badly on PostgreSQL; a
+            # join does not. A generated product has at most one certificate, so its verified
+            # one is the newest.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE catalogue_product AS p SET current_certificate_id = c.id "
+                    "FROM certification_ocopcertificate AS c "
+                    "WHERE c.product_id = p.id AND c.status = %s AND p.id = ANY(%s)",
+                    [CertificateStatus.VERIFIED.value, product_ids],
+                )
+            return
+        newest = (
+            OcopCertificate.objects.filter(
+                product=OuterRef("pk"), status=CertificateStatus.VERIFIED
+            )
+            .order_by("-decision_date", "-pk")
+            .values("pk")[:1]
+        )
+        Product.objects.filter(pk__in=product_ids).update(current_certificate=Subquery(newest))
 
     def run(self) -> GenerateReport:
         import time
