@@ -86,13 +86,13 @@ def highlight(text: str, alternatives: list[list[str]], size: int = 160) -> str 
     window of about `size` characters around the first match; None when nothing matches."""
     if not text or not alternatives:
         return None
-    prefixes = [a for alts in alternatives for a in alts]
+    words = {a for alts in alternatives for a in alts}
     parts: list[str] = []
     first = None
     pos = 0
     for m in _WORD.finditer(text):
         word = fold(m.group())
-        if any(word.startswith(p) for p in prefixes):
+        if word in words:
             if first is None:
                 first = m.start()
             parts.append(html.escape(text[pos : m.start()]))

@@ -1,8 +1,9 @@
 """The embedded search backend: folded text in `search.ProductSearchDocument` rows.
 
-Works on SQLite and PostgreSQL alike. A query word matches the start of a folded word
-(" cha" in " cha ca "); a word that starts no word of the vocabulary (`search.SearchTerm`)
-is replaced by the vocabulary words most similar to it by trigrams (typo tolerance).
+Works on SQLite and PostgreSQL alike. A query word matches a whole folded word (" cha " in
+" cha ca ", as Elasticsearch matches tokens: "tra" (tea) does not find "trang"); a word
+missing from the vocabulary (`search.SearchTerm`) is replaced by the vocabulary words most
+similar to it by trigrams (typo tolerance). Suggestions match word starts (as-you-type).
 """
 
 from __future__ import annotations
@@ -189,12 +190,12 @@ class DatabaseBackend(SearchBackend):
 
     # --- query building -----------------------------------------------------------------
     def expand_tokens(self, tokens: list[str]) -> list[list[str]]:
-        """For each query word, the word itself when it starts a known word, else the
-        known words most similar to it (typo tolerance)."""
+        """For each query word, the word itself when it is a known word (or too short for
+        typos), else the known words most similar to it (typo tolerance)."""
         expanded: list[list[str]] = []
         for token in tokens:
             edits = max_edits(token)
-            if edits == 0 or SearchTerm.objects.filter(term__startswith=token).exists():
+            if edits == 0 or SearchTerm.objects.filter(term=token).exists():
                 expanded.append([token])
                 continue
             if _has_pg_trgm():
@@ -237,7 +238,7 @@ class DatabaseBackend(SearchBackend):
         for alts in alternatives:
             any_alt = Q()
             for alt in alts:
-                any_alt |= Q(name_text__contains=f" {alt}") | Q(body_text__contains=f" {alt}")
+                any_alt |= Q(name_text__contains=f" {alt} ") | Q(body_text__contains=f" {alt} ")
             q &= any_alt
         return q
 
@@ -321,14 +322,14 @@ class DatabaseBackend(SearchBackend):
         for alts in alternatives:
             in_name = Q()
             for alt in alts:
-                in_name |= Q(name_text__contains=f" {alt}")
+                in_name |= Q(name_text__contains=f" {alt} ")
             score = score + Case(
                 When(in_name, then=Value(3)), default=Value(1), output_field=IntegerField()
             )
         if len(alternatives) > 1 and all(len(a) == 1 for a in alternatives):
             phrase = " ".join(a[0] for a in alternatives)
             score = score + Case(
-                When(name_text__contains=f" {phrase}", then=Value(5)),
+                When(name_text__contains=f" {phrase} ", then=Value(5)),
                 default=Value(0),
                 output_field=IntegerField(),
             )

@@ -43,6 +43,11 @@ def test_folding_finds_diacritics(backend, catalogue):
     assert found == {catalogue.cha_ca.pk, catalogue.mat_ong.pk}
 
 
+def test_short_words_match_whole_words(backend, catalogue):
+    # "trà" (tea) is not the start of "Tràng": only the tea is found.
+    assert ids(run(backend, "tra")) == [catalogue.tra.pk]
+
+
 def test_typo_tolerance(backend, catalogue):
     assert catalogue.gom.pk in ids(run(backend, "bat trag"))
     assert ids(run(backend, "bat trag"))[0] == catalogue.gom.pk
