@@ -129,9 +129,18 @@ def address_validate(*, data: AddressInput, field_prefix: str = "") -> Address:
 
 def _validate_vietnamese(address: Address, data: AddressInput, prefix: str) -> list[FieldError]:
     errors: list[FieldError] = []
-    province = (
-        Province.objects.filter(code=data.province_code).first() if data.province_code else None
+    # One query in the usual case: the commune with its province.
+    commune = (
+        Commune.objects.select_related("province").filter(code=data.commune_code).first()
+        if data.commune_code
+        else None
     )
+    if commune is not None and commune.province.code == data.province_code:
+        province: Province | None = commune.province
+    else:
+        province = (
+            Province.objects.filter(code=data.province_code).first() if data.province_code else None
+        )
     if province is None:
         errors.append(
             _error(
@@ -144,7 +153,6 @@ def _validate_vietnamese(address: Address, data: AddressInput, prefix: str) -> l
                 prefix,
             )
         )
-    commune = Commune.objects.filter(code=data.commune_code).first() if data.commune_code else None
     if commune is None:
         errors.append(
             _error(

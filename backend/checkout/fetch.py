@@ -70,6 +70,8 @@ class CheckoutInfo:
     lines: list[CheckoutLineInfo]
     today: datetime.date
     now: datetime.datetime
+    # Variants this checkout holds reservations for, live or lapsed (not yet released).
+    held_variant_ids: set[int] = field(default_factory=set)
     extra: dict[str, object] = field(default_factory=dict)  # for plug-ins (markets, compliance)
 
     @property
@@ -138,17 +140,22 @@ def checkout_lines_queryset() -> QuerySet[CheckoutLine]:
 
 
 def fetch_checkout_info(
-    checkout: Checkout, *, lines: Sequence[CheckoutLine] | None = None
+    checkout: Checkout, *, lines: Sequence[CheckoutLine] | None = None, new: bool = False
 ) -> CheckoutInfo:
-    """Load the checkout's lines (one query) and its live reservations (one query)."""
+    """Load the checkout's lines (one query) and its reservations (one query; none for a
+    checkout created in this transaction, `new`)."""
     now = timezone.now()
     if lines is None:
         lines = list(checkout_lines_queryset().filter(checkout=checkout))
-    reserved = dict(
-        StockReservation.objects.filter(checkout=checkout, expires_at__gt=now).values_list(
-            "variant_id", "quantity"
-        )
-    )
+    reserved: dict[int, int] = {}
+    held: set[int] = set()
+    if not new:
+        for variant_id, quantity, expires_at in StockReservation.objects.filter(
+            checkout=checkout
+        ).values_list("variant_id", "quantity", "expires_at"):
+            held.add(variant_id)
+            if expires_at > now:
+                reserved[variant_id] = quantity
     infos = []
     for line in lines:
         variant = line.variant
@@ -163,4 +170,10 @@ def fetch_checkout_info(
                 reserved_quantity=reserved.get(variant.pk, 0),
             )
         )
-    return CheckoutInfo(checkout=checkout, lines=infos, today=timezone.localdate(now), now=now)
+    return CheckoutInfo(
+        checkout=checkout,
+        lines=infos,
+        today=timezone.localdate(now),
+        now=now,
+        held_variant_ids=held,
+    )

@@ -210,7 +210,7 @@ def checkout_create(
             for line in merged
         ]
     )
-    info = fetch_checkout_info(checkout, lines=created)
+    info = fetch_checkout_info(checkout, lines=created, new=True)
     _check_stock(info)
     return info
 
@@ -501,11 +501,14 @@ def _allocate(info: CheckoutInfo, *, for_order: bool) -> None:
     the order (the reservation rows go, the allocation stays)."""
     token = info.checkout.token
     wanted = {li.variant.pk: li.line.quantity for li in info.lines}
+    # Lock order everywhere: variants (by pk), then reservation rows, as `_release` does.
+    locked = _lock_variants({*wanted, *info.held_variant_ids})
     existing = {
         r.variant_id: r
         for r in StockReservation.objects.select_for_update().filter(checkout_id=token)
     }
-    locked = _lock_variants({*wanted, *existing})
+    if set(existing) - set(locked):  # a hold appeared meanwhile for another variant
+        locked.update(_lock_variants(set(existing) - set(locked)))
     deltas: dict[int, int] = {}
     errors: list[FieldError] = []
     for variant_id in sorted({*wanted, *existing}):
@@ -542,6 +545,7 @@ def _allocate(info: CheckoutInfo, *, for_order: bool) -> None:
         )
     for li in info.lines:
         li.reserved_quantity = 0 if for_order else li.line.quantity
+    info.held_variant_ids = set() if for_order else set(wanted)
 
 
 @transaction.atomic
