@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from .models import DutyRule, ExchangeRate, Market, RequiredDocument, TaxRule
@@ -23,6 +25,13 @@ class MarketAdmin(admin.ModelAdmin):
     list_display = ["code", "name_en", "currency", "default_incoterm", "is_domestic", "is_active"]
     list_editable = ["is_active"]
     inlines = [TaxRuleInline, DutyRuleInline, RequiredDocumentInline]
+
+    def save_model(self, request: Any, obj: Market, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Countries or activity changed: verdicts are per market and country.
+        from backend.compliance.services import rules_changed
+
+        rules_changed()
 
 
 @admin.register(ExchangeRate)

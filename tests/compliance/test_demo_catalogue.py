@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from backend.compliance.explain import explain_documents, explain_reasons, load_catalog
@@ -15,6 +17,8 @@ if not demo.CSV_PATH.exists():  # pragma: no cover
     pytest.skip(f"demo catalogue not found at {demo.CSV_PATH}", allow_module_level=True)
 
 ROWS = demo.rows()
+# The table is the brief as of this day (EUDR applies from 2026-12-30, see below).
+DAY = datetime.date(2026, 11, 29)
 
 
 def make_product(row: dict[str, str]):
@@ -31,7 +35,7 @@ def test_the_table_covers_every_row():
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r['id']}-{r['group_code']}" for r in ROWS])
 def test_demo_row_verdicts_match_the_brief(row):
     product = make_product(row)
-    assert verdicts_recompute(product_ids=[product.pk]) == 1
+    assert verdicts_recompute(product_ids=[product.pk], on=DAY) == 1
     got = dict(
         ProductMarketVerdict.objects.filter(product=product).values_list("market__code", "verdict")
     )
@@ -56,8 +60,19 @@ def test_rows_flagged_domestic_only_never_leave_vietnam():
     flagged = [r for r in ROWS if "domestic_only" in r["flags"]]
     assert len(flagged) == 7
     products = [make_product(r) for r in flagged]
-    verdicts_recompute(product_ids=[p.pk for p in products])
+    verdicts_recompute(product_ids=[p.pk for p in products], on=DAY)
     for p in products:
         rows = ProductMarketVerdict.objects.filter(product=p).exclude(market__code="VN")
         assert {v.verdict for v in rows} == {"BLOCKED"}, p.name_vi
         assert ProductMarketVerdict.objects.get(product=p, market__code="VN").verdict == "ELIGIBLE"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rid", [4, 11, 12, 28])
+def test_wood_and_coffee_need_eudr_due_diligence_for_the_eu_from_2026_12_30(rid):
+    [row] = [r for r in ROWS if int(r["id"]) == rid]
+    product = make_product(row)
+    verdicts_recompute(product_ids=[product.pk], on=datetime.date(2026, 12, 30))
+    v = ProductMarketVerdict.objects.get(product=product, market__code="EU")
+    assert v.verdict == "ELIGIBLE_WITH_DOCUMENTS"
+    assert "EUDR_DUE_DILIGENCE" in {d["kind"] for d in v.documents}

@@ -321,3 +321,15 @@ def test_only_changed_verdicts_are_rewritten_and_reindexed(monkeypatch):
     assert scheduled[-1] == {pork.pk}  # only the changed product goes back to search
     verdicts_recompute(product_ids=[hat.pk, pork.pk])
     assert len(scheduled) == 2  # nothing changed, nothing to reindex
+
+
+def test_daily_job_recomputes_when_a_rule_comes_into_force(monkeypatch):
+    from backend.compliance import tasks
+
+    coffee = ProductFactory(category=product_set("I-6"), hs_code="0901")
+    verdicts_recompute(product_ids=[coffee.pk])
+    assert tasks.recompute_when_rules_start_or_end() == 0  # no rule starts today
+    Rule.objects.filter(code="eu-eudr").update(valid_from=timezone.localdate())
+    assert tasks.recompute_when_rules_start_or_end() >= 1
+    v = ProductMarketVerdict.objects.get(product=coffee, market__code="EU")
+    assert v.verdict == "ELIGIBLE_WITH_DOCUMENTS" and docs(v) == {"EUDR_DUE_DILIGENCE"}
