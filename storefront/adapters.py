@@ -383,6 +383,47 @@ def _lang(shop: Any) -> str:
     return "en" if shop is not None and shop.language[:2] == "en" else "vi"
 
 
+@dataclass
+class _VerdictRow:
+    market: Any
+    verdict: str
+    reasons: list[dict[str, Any]]
+    documents: list[dict[str, Any]]
+    country_verdicts: dict[str, str]
+
+    def for_country(self, country: str) -> str:
+        return str(self.country_verdicts.get(country.upper(), self.verdict))
+
+
+def _verdict_rows(product_id: int) -> list[_VerdictRow]:
+    """The product's verdict for every market: the stored ones (compliance recomputes them
+    when the product changes), or, until they are stored, the compliance evaluator's."""
+    from backend.compliance import selectors as compliance_selectors
+    from backend.compliance.evaluator import evaluate
+    from backend.compliance.facts import load_facts
+    from backend.markets import selectors as market_selectors
+
+    stored = list(compliance_selectors.verdicts_for_product(product_id))
+    if stored:
+        return [
+            _VerdictRow(r.market, r.verdict, r.reasons, r.documents, dict(r.country_verdicts or {}))
+            for r in stored
+        ]
+    ruleset = compliance_selectors.load_ruleset()
+    facts = load_facts([product_id])
+    if not facts:
+        return []
+    rows = []
+    for market in market_selectors.active_markets():
+        if market.code not in ruleset.markets:
+            continue
+        mv = evaluate(facts[0], ruleset, market.code)
+        rows.append(
+            _VerdictRow(market, mv.verdict, mv.reasons, mv.documents, dict(mv.country_verdicts))
+        )
+    return rows
+
+
 def _reason_text(reason: dict[str, Any], lang: str) -> str:
     return str(reason.get(f"message_{lang}") or reason.get("message_vi") or reason.get("code"))
 
@@ -391,7 +432,6 @@ def _add_markets(page: ProductPage, shop: Any) -> None:
     """The market-eligibility table, and the shipping estimate and landed cost to the
     shopper's country, from the compliance, shipping and markets domains."""
     from backend.compliance import explain
-    from backend.compliance import selectors as compliance_selectors
     from backend.compliance.checks import verdicts_for_destination
     from backend.core.errors import ServiceError
     from backend.markets.estimates import estimate_order
@@ -415,12 +455,12 @@ def _add_markets(page: ProductPage, shop: Any) -> None:
                 documents=[],
                 is_mine=True,
             )
-    rows = list(compliance_selectors.verdicts_for_product(page.product.pk))
+    rows = _verdict_rows(page.product.pk)
     catalog = explain.load_catalog()
     today = timezone.localdate()
     for row in rows:
-        mine = market is not None and row.market_id == market.pk
-        verdict = row.verdict_for_country(shop.country) if mine else row.verdict
+        mine = market is not None and row.market.pk == market.pk
+        verdict = row.for_country(shop.country) if mine else row.verdict
         reasons = [
             _reason_text(r, lang)
             for r in explain.explain_reasons(row.reasons, catalog)

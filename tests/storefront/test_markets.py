@@ -77,3 +77,19 @@ def test_can_ship_to_my_market_filter(client, catalogue):
     names = shippable.content.decode()
     assert "Thanh Hoa fermented pork roll" not in names  # blocked for Japan
     assert "Bat Trang blue-glaze vase" in names
+
+
+def test_eligibility_before_verdicts_are_stored_comes_from_the_evaluator(client, db):
+    from backend.compliance.models import ProductMarketVerdict
+    from tests.factories import OcopCertificateFactory, ProductFactory, ProductVariantFactory
+
+    product = ProductFactory(
+        slug="nem-moi", name_vi="Nem chua mới", contains_pork=True, contains_meat=True,
+        is_raw_fermented=True, storage_class="CHILLED", shelf_life_days=5,
+    )  # fmt: skip
+    ProductVariantFactory(product=product)
+    OcopCertificateFactory(product=product)
+    assert not ProductMarketVerdict.objects.filter(product=product).exists()
+    html = client.get("/p/nem-moi/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    table = html[html.index('class="table eligibility"') :]
+    assert table.count("verdict-blocked") >= 7  # every market abroad
