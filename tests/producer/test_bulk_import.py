@@ -215,3 +215,27 @@ def test_ten_thousand_rows(producer, capsys):
     assert (again.created, again.updated, again.unchanged) == (0, 0, 10_000)
     with capsys.disabled():
         print(f"\n10,000-row import: {first:.1f}s first run, {second:.1f}s re-import")
+
+
+def test_new_products_get_free_slugs_and_one_search_sync(
+    producer, django_capture_on_commit_callbacks
+):
+    from tests.factories import ProductFactory
+
+    ProductFactory(name_vi="Trà Tân Cương", slug="tra-tan-cuong", slug_en="tan-cuong-tea")
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = import_products(producer=producer, data=csv_bytes(GOOD), file_name="a.csv")
+    assert result.errors == []
+    assert len(callbacks) == 1  # one search sync for the whole file, after commit
+    tea = Product.objects.get(producer=producer, name_vi="Trà Tân Cương")
+    assert (tea.slug, tea.slug_en) == ("tra-tan-cuong-2", "tan-cuong-tea-2")
+
+    # A new SKU of a product that exists: the variant joins it and the price range follows.
+    more = [
+        *GOOD,
+        row("TEA-1K", variant_name_vi="túi 1kg", price_vnd="800000", weight_grams="1100"),
+    ]
+    again = import_products(producer=producer, data=csv_bytes(more), file_name="a.csv")
+    assert (again.created, again.updated, again.unchanged, again.products_created) == (1, 0, 3, 0)
+    tea.refresh_from_db()
+    assert tea.variants.count() == 3 and tea.price_max == Decimal(800000)
