@@ -300,3 +300,70 @@ def test_add_craft_village_checks_commune_province(staff_client):
     assert staff_client.post(url, data).status_code == 302
     village = CraftVillage.objects.get(name="Làng lụa Vạn Phúc")
     assert village.slug == "lang-lua-van-phuc" and village.folded_name == "lang lua van phuc"
+
+
+def test_admin_batch_and_document_saves_use_the_services(staff_client):
+    product = ProductFactory()
+    url = reverse("admin:traceability_batch_add")
+    data = {
+        "product": product.pk,
+        "code": "-lot-1",  # a slug, but the service wants it to start with a letter or digit
+        "production_date": "2026-10-01",
+        "expiry_date": "2026-09-01",
+        "quantity": 10,
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "code" in errors and "expiry_date" in errors
+    data.update(code="LOT-ADMIN-1", expiry_date="2027-01-01")
+    assert staff_client.post(url, data).status_code == 302
+    batch = BatchFactory._meta.model.objects.get(code="lot-admin-1")  # normalised
+    assert batch.product == product
+
+    other = ProductFactory()
+    url = reverse("admin:certification_producerdocument_add")
+    data = {
+        "producer": product.producer_id,
+        "kind": "HALAL",
+        "issued_on": "2026-01-10",
+        "expires_on": "2025-01-10",
+        "products": [other.pk],
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "expires_on" in errors and "products" in errors
+
+
+def test_admin_certificate_revoke_and_producer_reject_ask_for_a_reason(staff_client):
+    cert = OcopCertificateFactory()
+    url = reverse("admin:certification_ocopcertificate_changelist")
+    staff_client.post(
+        url,
+        {
+            "action": "revoke_certificates",
+            "_selected_action": [cert.pk],
+            "apply": "1",
+            "reason": "Vi phạm",
+        },
+    )
+    cert.refresh_from_db()
+    cert.product.refresh_from_db()
+    assert cert.status == CertificateStatus.REVOKED and cert.review_note == "Vi phạm"
+    assert cert.product.current_certificate is None
+
+    producer = ProducerFactory()
+    url = reverse("admin:producers_producer_changelist")
+    staff_client.post(
+        url,
+        {
+            "action": "reject_producers",
+            "_selected_action": [producer.pk],
+            "apply": "1",
+            "reason": "Hồ sơ giả",
+        },
+    )
+    producer.refresh_from_db()
+    assert producer.verification_status == VerificationStatus.REJECTED
+    assert producer.rejection_reason == "Hồ sơ giả"
