@@ -22,6 +22,7 @@ from backend.catalogue.models import Product
 
 from ..models import ProductSearchDocument, SearchTerm
 from ..text import (
+    edit_distance,
     fast_fold,
     highlight,
     max_edits,
@@ -45,8 +46,11 @@ from .base import (
 )
 from .facets import resolve_facets
 
-MAX_EXPANSIONS = 5
-MIN_SIMILARITY = 0.3
+# A misspelt word expands to at most this many known words within its edit allowance
+# (Elasticsearch's fuzzy query allows 50); trigram similarity only preselects candidates.
+MAX_EXPANSIONS = 20
+MIN_SIMILARITY = 0.15
+MAX_CANDIDATES = 300
 _ROW_FIELDS = [
     "name_text",
     "body_text",
@@ -199,36 +203,37 @@ class DatabaseBackend(SearchBackend):
                 expanded.append([token])
                 continue
             if _has_pg_trgm():
-                expanded.append(self._similar_terms_pg(token, edits) or [token])
-                continue
-            candidates = SearchTerm.objects.filter(
-                length__gte=len(token) - edits, length__lte=len(token) + edits
-            ).values_list("term", flat=True)
-            scored = sorted(
-                ((similarity(token, c), c) for c in candidates.iterator(chunk_size=5000)),
-                reverse=True,
+                candidates = self._similar_terms_pg(token, edits)
+            else:
+                band = SearchTerm.objects.filter(
+                    length__gte=len(token) - edits, length__lte=len(token) + edits
+                ).values_list("term", flat=True)
+                scored = sorted(
+                    ((similarity(token, c), c) for c in band.iterator(chunk_size=5000)),
+                    reverse=True,
+                )
+                candidates = [c for sim, c in scored[:MAX_CANDIDATES] if sim >= MIN_SIMILARITY]
+            close = sorted(
+                (distance, -similarity(token, c), c)
+                for c in candidates
+                if (distance := edit_distance(token, c, edits)) <= edits
             )
-            close = [c for s, c in scored[:MAX_EXPANSIONS] if s >= MIN_SIMILARITY]
-            expanded.append(close or [token])
+            expanded.append([c for _, _, c in close[:MAX_EXPANSIONS]] or [token])
         return expanded
 
     @staticmethod
     def _similar_terms_pg(token: str, edits: int) -> list[str]:
-        """pg_trgm's similarity, served by the trigram index on the vocabulary."""
-        with connection.cursor() as cursor:
+        """Candidates by pg_trgm's similarity, served by the trigram index on the vocabulary."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                [str(MIN_SIMILARITY)],
+            )
             cursor.execute(
                 "SELECT term FROM search_searchterm "
-                "WHERE term %% %s AND length BETWEEN %s AND %s AND similarity(term, %s) >= %s "
+                "WHERE term %% %s AND length BETWEEN %s AND %s "
                 "ORDER BY similarity(term, %s) DESC, term LIMIT %s",
-                [
-                    token,
-                    len(token) - edits,
-                    len(token) + edits,
-                    token,
-                    MIN_SIMILARITY,
-                    token,
-                    MAX_EXPANSIONS,
-                ],
+                [token, len(token) - edits, len(token) + edits, token, MAX_CANDIDATES],
             )
             return [row[0] for row in cursor.fetchall()]
 

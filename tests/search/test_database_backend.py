@@ -56,6 +56,25 @@ def test_typo_expands_to_similar_known_words():
     assert similarity("trag", "trang") >= MIN_SIMILARITY > similarity("trag", "gom")
 
 
+def test_typo_expansion_keeps_every_word_within_the_edit_allowance():
+    backend = DatabaseBackend()
+    # Many one-edit neighbours of "trag" that are closer by trigrams than "trang".
+    ProductFactory(name_vi="tra trai tram tran trau trac trach trang")
+    backend.reindex()
+    [expanded] = backend.expand_tokens(["trag"])
+    assert "trang" in expanded and "tra" in expanded
+    assert "trach" not in expanded  # two edits away: too many for a four-letter word
+
+
+def test_edit_distance_counts_like_elasticsearch():
+    from search.text import edit_distance
+
+    assert edit_distance("trag", "trang", 2) == 1
+    assert edit_distance("trag", "targ", 2) == 1  # a swap of neighbours is one edit
+    assert edit_distance("trag", "trach", 1) == 2  # capped at limit + 1
+    assert edit_distance("a", "abcd", 1) == 2
+
+
 def test_document_row_is_folded():
     backend = DatabaseBackend()
     product = ProductFactory(name_vi="Đặc sản Chả cá", name_en="Fish cake")
