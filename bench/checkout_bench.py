@@ -93,9 +93,23 @@ def _create_database() -> None:
 def make_catalogue() -> tuple[list[Any], list[Any]]:
     from backend.catalogue.models import ProductVariant
     from tests.checkout.factories import sellable_variant
-    from tests.factories import ProducerFactory
+    from tests.factories import (
+        OcopCertificateFactory,
+        ProducerFactory,
+        ProductFactory,
+        ProductVariantFactory,
+    )
 
-    # Every run makes its own variants, so earlier runs' orders do not count.
+    # Every run makes its own variants, so earlier runs' orders do not count; sequences start
+    # past the earlier runs' slugs and SKUs.
+    start = int(time.time() * 1000)
+    for factory_class in (
+        ProducerFactory,
+        ProductFactory,
+        ProductVariantFactory,
+        OcopCertificateFactory,
+    ):
+        factory_class.reset_sequence(start)
     producers = [ProducerFactory() for _ in range(8)]
     hot = [
         sellable_variant(producer=random.choice(producers), quantity=HOT_STOCK)
@@ -236,6 +250,7 @@ def models_f(name: str) -> Any:
 
 def main() -> dict[str, Any]:
     setup_django()
+    from django.conf import settings
     from django.db import connection
 
     hot, cold = make_catalogue()
@@ -267,6 +282,9 @@ def main() -> dict[str, Any]:
         "other_errors": stats.other_errors[:10],
         "consistency": consistency(hot, cold),
         "cpu_count": os.cpu_count(),
+        "load_average_1m_at_end": round(os.getloadavg()[0], 1),
+        "delivery_providers": list(settings.CHECKOUT_DELIVERY_PROVIDERS),
+        "problem_checkers": list(settings.CHECKOUT_PROBLEM_CHECKERS),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "checkout.json").write_text(json.dumps(result, indent=2))
