@@ -20,6 +20,7 @@ re-run of a job (worker lost) is safe: the import is idempotent.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime
@@ -733,6 +734,8 @@ def import_job_run(job_id: str) -> ImportJob:
     job = import_job_get(job_id)
     if job is None:
         raise LookupError(f"No import job {job_id}")
+    if job.status in (ImportStatus.SUCCESS.value, ImportStatus.FAILED.value):
+        return job  # a redelivered message: the job is done
     producer = Producer.objects.get(pk=job.producer_id)
     job.status = ImportStatus.RUNNING.value
     job.save()
@@ -763,6 +766,8 @@ def import_job_run(job_id: str) -> ImportJob:
             job.message = f"{len(result.errors)} errors; nothing was imported."
     job.finished_at = datetime.datetime.now(datetime.UTC).isoformat()
     job.save()
+    with contextlib.suppress(Exception):  # the upload is not kept once the job is done
+        storages["private"].delete(job.storage_name)
     return job
 
 

@@ -239,3 +239,34 @@ def test_new_products_get_free_slugs_and_one_search_sync(
     assert (again.created, again.updated, again.unchanged, again.products_created) == (1, 0, 3, 0)
     tea.refresh_from_db()
     assert tea.variants.count() == 3 and tea.price_max == Decimal(800000)
+
+
+def test_background_job_reports_progress_and_is_safe_to_rerun(producer, monkeypatch):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from backend.catalogue import bulk_import
+
+    rows = [row(f"JOB-{i:03d}", product_name_vi=f"Sản phẩm {i}") for i in range(250)]
+    seen: list[tuple[str, int, int]] = []
+    original = bulk_import.ImportJob.save
+
+    def record(job):
+        seen.append((job.status, job.processed, job.total))
+        original(job)
+
+    monkeypatch.setattr(bulk_import.ImportJob, "save", record)
+    job = bulk_import.import_job_create(
+        producer=producer, user=None, file=ContentFile(csv_bytes(rows), name="job.csv")
+    )
+    assert job.status == "PENDING"
+    assert storages["private"].exists(job.storage_name)
+    done = bulk_import.import_job_run(job.id)
+    assert done.status == "SUCCESS" and done.created == 250 and done.progress == 1.0
+    running = [(p, t) for s, p, t in seen if s == "RUNNING"]
+    assert (0, 250) in running and (126, 250) in running and (250, 250) in running
+    assert len(running) == 1 + 1 + 125  # started, 0 of 250, then every 2 rows (1%)
+    assert not storages["private"].exists(job.storage_name)  # the upload is not kept
+    # A redelivered message finds the job done and changes nothing.
+    assert bulk_import.import_job_run(job.id).created == 250
+    assert ProductVariant.objects.filter(product__producer=producer).count() == 250
