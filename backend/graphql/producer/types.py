@@ -30,6 +30,7 @@ from backend.graphql.core.connection import (
 )
 from backend.graphql.core.mutations import global_id
 from backend.graphql.core.types import Money
+from backend.graphql.core.validation import set_list_size_hint
 from backend.orders.models import PayoutEntryKind, ProducerOrderStatus
 from backend.producers import workspace
 from backend.producers.services import tracking_split
@@ -400,3 +401,9 @@ __all__ = [
     "ProducerWorkspace",
     "ProductImport",
 ]
+
+# Typical lengths of the unpaginated lists, for the query-cost limit.
+set_list_size_hint("ProducerWorkspace", "members", 20)
+set_list_size_hint("ProducerWorkspace", "salesOverview", 36)
+set_list_size_hint("ProducerOrderPart", "lines", 10)
+set_list_size_hint("ProducerDocument", "products", 20)
