@@ -444,3 +444,11 @@ def test_order_abroad_with_the_plugged_in_international_delivery(gql):  # noqa: 
     assert paid["errors"] == []
     done = data(gql(COMPLETE, {"id": checkout["id"]}), "checkoutComplete")
     assert done["errors"] == [] and done["order"]["total"]["gross"]["amount"] == total
+
+
+def test_quantity_beyond_a_graphql_int_is_a_validation_error_not_a_crash(gql):  # noqa: F811
+    line = {"variantId": vid(sellable_variant()), "quantity": 3_000_000_000}
+    result = gql(CREATE, {"input": {"lines": [line]}})
+    assert result.status_code == 400
+    assert result.error_codes == ["GRAPHQL_VALIDATION_FAILED"]
+    assert not Checkout.objects.exists()

@@ -240,3 +240,49 @@ def test_three_d_secure_needs_confirmation_then_completes(gql, card, stripe_on, 
         assert [e["code"] for e in second["errors"]] == ["PAYMENT_DECLINED"]
         assert variant.quantity_allocated == 0
         assert Checkout.objects.filter(token=info.checkout.token).exists()
+
+
+def _signed(payload: dict, secret: str) -> tuple[str, str]:
+    import hashlib
+    import hmac
+    import time
+
+    body = json.dumps(payload)
+    stamp = int(time.time())
+    mac = hmac.new(secret.encode(), f"{stamp}.{body}".encode(), hashlib.sha256).hexdigest()
+    return body, f"t={stamp},v1={mac}"
+
+
+def test_webhook_ignores_other_events_and_unknown_payments(client, stripe_on):
+    from tests.payments.conftest import WEBHOOK_SECRET
+
+    other = {
+        "id": "evt_other",
+        "type": "customer.created",
+        "object": "event",
+        "data": {"object": {"id": "cus_1", "object": "customer"}},
+    }
+    body, signature = _signed(other, WEBHOOK_SECRET)
+    assert deliver(client, body, signature).json()["outcome"] == "ignored"
+    unknown = {
+        "id": "evt_unknown",
+        "type": "payment_intent.succeeded",
+        "object": "event",
+        "data": {
+            "object": {
+                "id": "pi_not_ours",
+                "object": "payment_intent",
+                "amount": 1000,
+                "metadata": {},
+            }
+        },
+    }
+    body, signature = _signed(unknown, WEBHOOK_SECRET)
+    assert deliver(client, body, signature).json()["outcome"] == "unknown payment"
+    # A valid signature with another secret is refused.
+    body, signature = _signed(unknown | {"id": "evt_forged"}, "whsec_someone_else")
+    assert deliver(client, body, signature).status_code == 400
+    assert set(StripeEvent.objects.values_list("event_id", flat=True)) == {
+        "evt_other",
+        "evt_unknown",
+    }
