@@ -376,6 +376,8 @@ CHECKOUT_PROBLEM_CHECKERS = env.list(
 # Stock is held this long for a checkout whose shopper is paying.
 CHECKOUT_RESERVATION_MINUTES = env.int("CHECKOUT_RESERVATION_MINUTES", default=15)
 CHECKOUT_MAX_LINES = env.int("CHECKOUT_MAX_LINES", default=100)
+# Checkouts nobody touched for this many days are deleted by a daily job.
+CHECKOUT_STALE_DAYS = env.int("CHECKOUT_STALE_DAYS", default=30)
 CHECKOUT_MAX_LINE_QUANTITY = env.int("CHECKOUT_MAX_LINE_QUANTITY", default=999)
 # Payment gateways offered, in order (backend/payments/gateways.py).
 PAYMENT_GATEWAYS = env.list(
@@ -390,4 +392,8 @@ STRIPE_TIMEOUT = env.float("STRIPE_TIMEOUT", default=20.0)
 CELERY_BEAT_SCHEDULE["checkout-release-expired-reservations"] = {
     "task": "backend.checkout.tasks.release_expired_reservations",
     "schedule": crontab(minute="*"),
+}
+CELERY_BEAT_SCHEDULE["checkout-delete-stale"] = {
+    "task": "backend.checkout.tasks.delete_stale_checkouts",
+    "schedule": crontab(hour=3, minute=30),
 }

@@ -591,6 +591,32 @@ def reservations_release_expired(*, now: datetime.datetime | None = None, batch:
             released += _release(expired)
 
 
+def checkouts_delete_stale(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
+    """Delete checkouts nobody touched for CHECKOUT_STALE_DAYS (daily task), giving back any
+    stock they still hold, and their addresses. Returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.CHECKOUT_STALE_DAYS)
+    deleted = 0
+    while True:
+        tokens = list(
+            Checkout.objects.filter(updated_at__lt=cutoff)
+            .order_by("updated_at")
+            .values_list("token", flat=True)[:batch]
+        )
+        if not tokens:
+            return deleted
+        for token in tokens:
+            with transaction.atomic():
+                checkout = (
+                    Checkout.objects.select_for_update().filter(token=token, updated_at__lt=cutoff)
+                ).first()
+                if checkout is None:
+                    continue
+                reservations_release(checkout_token=token)
+                _delete_checkout(checkout)
+                deleted += 1
+
+
 # --- Completion ---------------------------------------------------------------------------------
 
 

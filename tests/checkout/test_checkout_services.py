@@ -289,3 +289,21 @@ def test_release_task_and_cancellation(settings):
     services.checkout_delete(token=info.checkout.token, user=None)
     variant.refresh_from_db()
     assert variant.quantity_allocated == 0
+
+
+def test_stale_checkouts_are_deleted_with_their_holds():
+    from backend.checkout.models import Address
+    from backend.checkout.tasks import delete_stale_checkouts
+
+    variant = sellable_variant(quantity=5)
+    old = ready_checkout([(variant, 2)])
+    services.stock_reserve(checkout_info=old)
+    fresh = ready_checkout([(variant, 1)])
+    Checkout.objects.filter(token=old.checkout.token).update(
+        updated_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert delete_stale_checkouts.delay().get() == 1
+    assert list(Checkout.objects.values_list("token", flat=True)) == [fresh.checkout.token]
+    assert not Address.objects.filter(pk=old.checkout.shipping_address_id).exists()
+    variant.refresh_from_db()
+    assert variant.quantity_allocated == 0
