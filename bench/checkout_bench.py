@@ -71,6 +71,8 @@ def setup_django() -> None:
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ["DEMO_PAYMENT_GATEWAY_ENABLED"] = "true"
+    # All clients share one address here: per-IP rate limits would measure the limiter.
+    os.environ["RATE_LIMITS"] = ""
     _create_database()
     import django
 
