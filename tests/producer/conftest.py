@@ -55,6 +55,16 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Import jobs and the digest's sent-marks live in the cache: none from another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     producer_a, producer_b = ProducerFactory(name="HTX A"), ProducerFactory(name="HTX B")
