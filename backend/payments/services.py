@@ -45,7 +45,11 @@ def payment_create_for_checkout(
     at the gateway for exactly its total. A previous payment of the checkout is canceled."""
     from backend.checkout.fetch import fetch_checkout_info
     from backend.checkout.selectors import checkout_get
-    from backend.checkout.services import stock_reserve, validate_for_payment
+    from backend.checkout.services import (
+        reservations_release,
+        stock_reserve,
+        validate_for_payment,
+    )
 
     checkout = checkout_get(token=token, user=user)
     info = fetch_checkout_info(checkout)
@@ -90,6 +94,7 @@ def payment_create_for_checkout(
         result = gateway.create(payment)
     except GatewayError as error:
         Payment.objects.filter(pk=payment.pk).update(is_active=False, error=str(error)[:255])
+        reservations_release(checkout_token=token)  # nothing to pay with: the hold goes
         raise ServiceError.single(CheckoutErrorCode.PAYMENT_ERROR, str(error), "gateway") from error
     payment.psp_reference = result.psp_reference
     payment.client_secret = result.client_secret

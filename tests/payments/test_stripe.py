@@ -286,3 +286,26 @@ def test_webhook_ignores_other_events_and_unknown_payments(client, stripe_on):
         "evt_other",
         "evt_unknown",
     }
+
+
+def test_stripe_unreachable_loses_nothing(card, settings):
+    from backend.checkout.models import StockReservation
+
+    variant = sellable_variant(quantity=3)
+    info = ready_checkout([(variant, 1)])
+    payment = pay(info, card())  # created while Stripe answers
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # then Stripe is gone
+    with pytest.raises(ServiceError) as excinfo:
+        services.checkout_complete(token=info.checkout.token, user=None)
+    assert [e.code for e in excinfo.value.errors] == [CheckoutErrorCode.PAYMENT_ERROR]
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING and payment.is_active  # retry later
+    assert StockReservation.objects.filter(checkout_id=info.checkout.token).exists()
+    assert not Order.objects.exists()
+    # Creating a new payment while Stripe is down fails cleanly and releases the hold.
+    with pytest.raises(ServiceError) as excinfo:
+        pay(info, "pm_whatever")
+    assert [e.code for e in excinfo.value.errors] == [CheckoutErrorCode.PAYMENT_ERROR]
+    variant.refresh_from_db()
+    assert variant.quantity_allocated == 0
+    assert Checkout.objects.filter(token=info.checkout.token).exists()
