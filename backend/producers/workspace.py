@@ -182,3 +182,34 @@ def low_stock(*, producer_id: int, threshold: int = 5) -> QuerySet[Any]:
         .filter(available__lte=threshold)
         .order_by("available", "pk")
     )
+
+
+# --- Staff: what waits for moderation (oldest first) ------------------------------------------
+
+
+def pending_products() -> QuerySet[Any]:
+    from backend.catalogue.models import ModerationStatus, Product
+
+    return (
+        Product.objects.filter(moderation_status=ModerationStatus.PENDING_REVIEW)
+        .select_related("current_certificate", "category__parent", "producer__province", "province")
+        .order_by("updated_at", "pk")
+    )
+
+
+def pending_producers() -> QuerySet[Any]:
+    from backend.producers.models import Producer, VerificationStatus
+
+    return (
+        Producer.objects.filter(verification_status=VerificationStatus.PENDING)
+        .select_related("province")
+        .order_by("created_at", "pk")
+    )
+
+
+def pending_certificates() -> QuerySet[Any]:
+    from backend.certification.models import CertificateStatus, OcopCertificate
+
+    return OcopCertificate.objects.filter(status=CertificateStatus.PENDING).order_by(
+        "created_at", "pk"
+    )

@@ -341,3 +341,26 @@ def test_owner_of_b_sees_nothing_of_a(gql, world):
     ).data["myProducer"]
     assert data["producer"]["name"] == "HTX B"
     assert [e["node"]["name"] for e in data["products"]["edges"]] == ["Nón B"]
+
+
+QUEUE = """{ moderationQueue {
+  products(first: 10) { totalCount edges { node { name } } }
+  producers(first: 10) { totalCount }
+  certificates(first: 10) { totalCount } } }"""
+
+
+def test_moderation_queue_is_for_staff(gql, world):
+    from backend.catalogue.models import ModerationStatus, Product
+
+    Product.objects.filter(pk=world.product_a.pk).update(
+        moderation_status=ModerationStatus.PENDING_REVIEW
+    )
+    OcopCertificateFactory(product=world.product_b, status="PENDING")
+    queue = gql(QUEUE, user=world.staff).data["moderationQueue"]
+    assert [e["node"]["name"] for e in queue["products"]["edges"]] == ["Chè A"]
+    assert queue["certificates"]["totalCount"] == 1
+    assert queue["producers"]["totalCount"] == 0
+    for user in (None, world.shopper, world.owner_a, world.partner):
+        result = gql(QUEUE, user=user)
+        assert result.data["moderationQueue"] is None
+        assert result.error_codes == ["PERMISSION_DENIED"]

@@ -1163,7 +1163,7 @@ class BatchUpdate(BaseMutation):
 # --- Fulfilment and import ---------------------------------------------------------------------
 
 
-class ProducerOrderFulfill(BaseMutation):
+class ProducerOrderShip(BaseMutation):
     producer_order = graphene.Field(ProducerOrderPart)
 
     class Arguments:
@@ -1173,8 +1173,8 @@ class ProducerOrderFulfill(BaseMutation):
 
     class Meta:
         description = (
-            "Mark your part of an order shipped, with carrier and tracking number; the shopper "
-            "is told by e-mail."
+            "Mark your part of an order shipped (fulfilled) with the carrier and tracking "
+            "number; the shopper is told by e-mail."
         )
         error_type_class = ProducerOrderError
 

@@ -1,5 +1,6 @@
-"""The producer workspace: `myProducer` (private data of the member's producer), its order
-parts, document access for export partners, import jobs, and the workspace mutations."""
+"""The producer workspace: `myProducer` (private data of the member's producer: listings, order
+parts, ledger, sales ...), document access for export partners, import jobs, and the workspace
+mutations. Order parts are also listed by the checkout API's `producerOrders`."""
 
 from __future__ import annotations
 
@@ -17,16 +18,15 @@ from backend.graphql.core.mutations import (
     is_member_of,
     producer_membership,
     require_login,
-    require_producer_member,
+    require_staff,
 )
 from backend.producers import workspace
 from backend.producers.models import Producer
 
 from . import mutations as m
 from .types import (
+    ModerationQueue,
     ProducerDocumentCountableConnection,
-    ProducerOrderPartCountableConnection,
-    ProducerOrderPartStatusEnum,
     ProducerWorkspace,
     ProductImport,
 )
@@ -44,16 +44,14 @@ class ProducerQueries(graphene.ObjectType):
         ProducerWorkspace,
         description="The producer you work for, with its private data (null if none).",
     )
-    producer_orders = ConnectionField(
-        ProducerOrderPartCountableConnection,
-        status=graphene.Argument(ProducerOrderPartStatusEnum),
-        description="Your producer's parts of shoppers' orders, newest first (members).",
-    )
     producer_documents = ConnectionField(
         ProducerDocumentCountableConnection,
         producer=graphene.ID(required=True),
         description="A producer's certificates and documents with signed file links "
         "(export partners, staff and the producer's members).",
+    )
+    moderation_queue = graphene.Field(
+        ModerationQueue, description="What waits for staff review (staff only)."
     )
     product_import = graphene.Field(
         ProductImport,
@@ -70,14 +68,6 @@ class ProducerQueries(graphene.ObjectType):
         return WorkspaceRoot(producer, membership.role)
 
     @staticmethod
-    def resolve_producer_orders(root: Any, info: Any, status: Any = None, **kwargs: Any) -> Any:
-        membership = require_producer_member(info)
-        queryset = workspace.own_order_parts(
-            producer_id=membership.producer_id, status=getattr(status, "value", status)
-        )
-        return connection_from_queryset(queryset, kwargs, ProducerOrderPartCountableConnection)
-
-    @staticmethod
     def resolve_producer_documents(root: Any, info: Any, producer: str, **kwargs: Any) -> Any:
         user = require_login(info)
         producer_id = decode_global_id(producer, "Producer", "producer")
@@ -92,6 +82,11 @@ class ProducerQueries(graphene.ObjectType):
             kwargs,
             ProducerDocumentCountableConnection,
         )
+
+    @staticmethod
+    def resolve_moderation_queue(root: Any, info: Any) -> Any:
+        require_staff(info)
+        return ModerationQueue()
 
     @staticmethod
     def resolve_product_import(root: Any, info: Any, id: str) -> Any:
@@ -128,5 +123,5 @@ class ProducerMutations(graphene.ObjectType):
     producer_document_delete = m.ProducerDocumentDelete.Field()
     batch_create = m.BatchCreate.Field()
     batch_update = m.BatchUpdate.Field()
-    producer_order_fulfill = m.ProducerOrderFulfill.Field()
+    producer_order_ship = m.ProducerOrderShip.Field()
     product_import_create = m.ProductImportCreate.Field()

@@ -18,6 +18,7 @@ from backend.graphql.catalogue.types import (
     ModerationStatusEnum,
     OcopCertificate,
     Producer,
+    ProducerCountableConnection,
     ProducerMemberRoleEnum,
     ProductCountableConnection,
     ProductVariant,
@@ -308,6 +309,32 @@ class ProductImport(graphene.ObjectType):
             )
             for e in root.errors
         ]
+
+
+class ModerationQueue(graphene.ObjectType):
+    """What waits for staff: new or changed listings, producer applications, certificates."""
+
+    products = ConnectionField(ProductCountableConnection)
+    producers = ConnectionField(ProducerCountableConnection)
+    certificates = ConnectionField(OcopCertificateCountableConnection)
+
+    @staticmethod
+    def resolve_products(root: Any, info: Any, **kwargs: Any) -> Any:
+        return connection_from_queryset(
+            workspace.pending_products(), kwargs, ProductCountableConnection
+        )
+
+    @staticmethod
+    def resolve_producers(root: Any, info: Any, **kwargs: Any) -> Any:
+        return connection_from_queryset(
+            workspace.pending_producers(), kwargs, ProducerCountableConnection
+        )
+
+    @staticmethod
+    def resolve_certificates(root: Any, info: Any, **kwargs: Any) -> Any:
+        return connection_from_queryset(
+            workspace.pending_certificates(), kwargs, OcopCertificateCountableConnection
+        )
 
 
 class ProducerWorkspace(graphene.ObjectType):
