@@ -154,6 +154,10 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 2)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 2)
     CACHES["default"].setdefault("KEY_PREFIX", "ocop")
+# Rate-limit counters: the same server, their own store (local memory) or key prefix (Redis).
+CACHES["ratelimit"] = {**CACHES["default"], "KEY_PREFIX": "ocop-rl"}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["ratelimit"]["LOCATION"] = "ocop-ratelimit"
 # Sessions: in the cache backed by the database when the cache is Redis (fast, and nobody is
 # logged out when Redis restarts), in the database otherwise.
 SESSION_ENGINE = (
@@ -317,6 +321,15 @@ GRAPHQL_MAX_DEPTH = env.int("GRAPHQL_MAX_DEPTH", default=12)
 GRAPHQL_MAX_COST = env.int("GRAPHQL_MAX_COST", default=50_000)
 GRAPHQL_MAX_ALIASES = env.int("GRAPHQL_MAX_ALIASES", default=30)
 GRAPHQL_MAX_STRING_LENGTH = env.int("GRAPHQL_MAX_STRING_LENGTH", default=2_000)
+GRAPHQL_MAX_MUTATIONS = env.int("GRAPHQL_MAX_MUTATIONS", default=10)
+# Rate limits per client IP and per user (backend/core/ratelimit.py): "<scope>=<requests>/<seconds>"
+# comma-separated; scopes tokenCreate, accountRegister, checkoutComplete, upload. Empty: off.
+RATE_LIMITS = env.str(
+    "RATE_LIMITS",
+    default="tokenCreate=20/300,accountRegister=10/3600,checkoutComplete=30/300,upload=60/300",
+)
+# Proxies in front of the app that append to X-Forwarded-For (0: use the socket's address).
+RATE_LIMIT_TRUSTED_PROXY_COUNT = env.int("RATE_LIMIT_TRUSTED_PROXY_COUNT", default=0)
 GRAPHENE = {
     "SCHEMA": "backend.graphql.api.schema",
     "RELAY_CONNECTION_MAX_LIMIT": GRAPHQL_MAX_PAGE_SIZE,

@@ -24,3 +24,12 @@ def _media_in_tmp(settings, tmp_path):
 def requires_postgres(db):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (CI does)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with empty rate-limit buckets (backend/core/ratelimit.py); the
+    limits stay on, tests of the limits live in tests/hardening."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()

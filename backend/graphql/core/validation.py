@@ -225,6 +225,19 @@ def check_limits(
             "subscription": schema.subscription_type,
         }[operation.operation.value]
         walker = _Walker(schema, fragments, variables)
+        if operation.operation.value == "mutation":
+            mutations = len(list(walker._fields(root, operation.selection_set, frozenset())))
+            max_mutations = int(getattr(settings, "GRAPHQL_MAX_MUTATIONS", 10))
+            if mutations > max_mutations:
+                errors.append(
+                    limit_error(
+                        f"The request runs {mutations} mutations; at most {max_mutations} are "
+                        "allowed in one request.",
+                        "TOO_MANY_MUTATIONS",
+                        mutations=mutations,
+                        limit=max_mutations,
+                    )
+                )
         cost = walker.cost(root, operation.selection_set)
         if walker.max_depth > max_depth:
             errors.append(

@@ -8,7 +8,8 @@
 - One DataLoader registry per request (`info.context.dataloaders`, see dataloaders.py),
   synchronous batching by `graphql_sync_dataloaders.DeferredExecutionContext`.
 - Multipart uploads (GraphQL multipart request spec) through the same view.
-- Limits (validation.py) checked before execution.
+- Limits (validation.py) and rate limits (ratelimit.py: 429 with Retry-After) checked
+  before execution.
 - An unexpected exception becomes a GraphQL error "Internal server error" (logged with its
   traceback), never a stack trace and never an HTTP 500.
 """
@@ -43,6 +44,7 @@ from backend.accounts.tokens import TokenError, TokenErrorCode, user_from_token
 from backend.core.errors import ServiceError
 
 from .dataloaders import REGISTRY_ATTR
+from .ratelimit import RETRY_AFTER_ATTR, check_rate_limits
 from .validation import check_limits
 
 logger = logging.getLogger("backend.graphql")
@@ -106,7 +108,12 @@ class GraphQLView(FileUploadGraphQLView):
                     if rejected is not None:
                         return _error_response("CSRF check failed.", "CSRF_FAILED", 403)
         try:
-            return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+            response: HttpResponse = super().dispatch(request, *args, **kwargs)
+            retry_after = getattr(request, RETRY_AFTER_ATTR, None)
+            if retry_after is not None:
+                response.status_code = 429
+                response["Retry-After"] = str(retry_after)
+            return response
         except Exception:
             logger.exception("GraphQL request failed outside execution")
             return _error_response(INTERNAL_ERROR_MESSAGE, "INTERNAL_ERROR", 400)
@@ -138,6 +145,9 @@ class GraphQLView(FileUploadGraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponse(status=405, content=b"Mutations need a POST request."))
+        errors = check_rate_limits(request, document, operation_name)
+        if errors:
+            return ExecutionResult(errors=errors)
         errors = validate(schema, document, None, graphene_settings.MAX_VALIDATION_ERRORS)
         if errors:
             return ExecutionResult(errors=errors)

@@ -1,0 +1,1 @@
+from tests.graphql.conftest import gql  # noqa: F401
