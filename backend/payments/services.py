@@ -194,8 +194,6 @@ def payment_refund(
     """Refund `amount` (full or partial) of a captured payment, at the gateway first. The
     order becomes REFUNDED when everything was given back; the producers' ledger records
     their share."""
-    from backend.orders.services import order_mark_refunded, order_record_refund
-
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     amount = Decimal(amount)
     refundable = payment.captured_amount - payment.refunded_amount
@@ -211,15 +209,37 @@ def payment_refund(
         result = gateway_of(payment).refund(payment, amount)
     except GatewayError as error:
         raise ServiceError.single(PaymentErrorCode.GATEWAY_ERROR, str(error)) from error
+    return _record_refund(
+        payment=payment,
+        amount=amount,
+        psp_reference=result.psp_reference or "",
+        user=user,
+        reason=reason,
+        record_in_ledger=record_in_ledger,
+    )
+
+
+def _record_refund(
+    *,
+    payment: Payment,
+    amount: Decimal,
+    psp_reference: str,
+    user: Any,
+    reason: str,
+    record_in_ledger: bool = True,
+) -> Payment:
+    """Book a refund made at the gateway (the caller holds the payment's row lock)."""
+    from backend.orders.services import order_mark_refunded, order_record_refund
+
     Refund.objects.create(
         payment=payment,
         amount=amount,
         reason=reason[:200],
-        psp_reference=result.psp_reference or "",
+        psp_reference=psp_reference,
         created_by=user if getattr(user, "pk", None) else None,
     )
+    full = payment.refunded_amount + amount >= payment.captured_amount
     payment.refunded_amount = F("refunded_amount") + amount
-    full = amount == refundable
     payment.status = PaymentStatus.REFUNDED if full else PaymentStatus.PARTIALLY_REFUNDED
     if full:
         payment.is_active = False
@@ -271,6 +291,8 @@ def _payment_for_intent(intent: Any) -> Payment | None:
 def _stripe_event_apply(event: Any) -> str:
     kind = event["type"]
     intent = event["data"]["object"]
+    if kind == "charge.refunded":
+        return _stripe_charge_refunded(intent)
     if kind not in ("payment_intent.succeeded", "payment_intent.payment_failed"):
         return "ignored"
     payment = _payment_for_intent(intent)
@@ -337,3 +359,26 @@ def _stripe_payment_succeeded(payment: Payment, intent: Any) -> str:
         payment_void_or_refund(payment=payment, reason="order could not be placed")
         return "refunded: order could not be placed"
     return f"order {order.number} created"
+
+
+def _stripe_charge_refunded(charge: Any) -> str:
+    """A refund made outside the shop (Stripe dashboard): book the part we do not know yet.
+    Our own refunds are booked already, so their webhooks find nothing new."""
+    intent_id = charge.get("payment_intent")
+    payment = Payment.objects.select_for_update().filter(psp_reference=intent_id).first()
+    if payment is None or not intent_id:
+        return "unknown payment"
+    refunded = from_minor_units(int(charge.get("amount_refunded") or 0), payment.currency)
+    new = min(refunded, payment.captured_amount) - payment.refunded_amount
+    if new <= 0:
+        return "refund already booked"
+    refunds = ((charge.get("refunds") or {}).get("data")) or []
+    reference = str(refunds[0].get("id", "")) if refunds else ""
+    _record_refund(
+        payment=payment,
+        amount=new,
+        psp_reference=reference,
+        user=None,
+        reason="refunded in the Stripe dashboard",
+    )
+    return f"refund of {new} booked"

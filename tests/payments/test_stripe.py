@@ -309,3 +309,46 @@ def test_stripe_unreachable_loses_nothing(card, settings):
     variant.refresh_from_db()
     assert variant.quantity_allocated == 0
     assert Checkout.objects.filter(token=info.checkout.token).exists()
+
+
+def test_refund_made_in_the_stripe_dashboard_is_booked_once(client, card):
+    from tests.payments.conftest import WEBHOOK_SECRET
+
+    info = ready_checkout([(sellable_variant(price=300_000), 1)])
+    payment = pay(info, card())
+    order = services.checkout_complete(token=info.checkout.token, user=None)
+    # Staff refund 100,000 from the dashboard, outside the shop.
+    refund = stripe_client().v1.refunds.create(
+        params={"payment_intent": payment.psp_reference, "amount": 100_000}
+    )
+    latest = intent(payment)["latest_charge"]
+    charge_id = latest if isinstance(latest, str) else latest["id"]
+    charge = stripe_client().v1.charges.retrieve(charge_id).to_dict()
+    charge["amount_refunded"] = 100_000  # localstripe does not track it: Stripe does
+    charge["refunds"] = {"data": [{"id": refund["id"]}]}
+    event = {
+        "id": "evt_refund_1",
+        "type": "charge.refunded",
+        "object": "event",
+        "data": {"object": charge},
+    }
+    body, signature = _signed(event, WEBHOOK_SECRET)
+    assert deliver(client, body, signature).json()["outcome"] == "refund of 100000.00 booked"
+    payment.refresh_from_db()
+    assert payment.refunded_amount == 100_000
+    assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
+    assert payment.refunds.get().psp_reference == refund["id"]
+    # The same amount reported again (another event) books nothing more.
+    body, signature = _signed(event | {"id": "evt_refund_2"}, WEBHOOK_SECRET)
+    assert deliver(client, body, signature).json()["outcome"] == "refund already booked"
+    # Our own refund of the rest, then its webhook: booked once, by us.
+    payment_refund(payment=payment, amount=payment.amount - 100_000, user=None)
+    charge["amount_refunded"] = int(payment.amount)
+    body, signature = _signed(
+        {**event, "id": "evt_refund_3", "data": {"object": charge}}, WEBHOOK_SECRET
+    )
+    assert deliver(client, body, signature).json()["outcome"] == "refund already booked"
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.refunded_amount == payment.amount and payment.refunds.count() == 2
+    assert order.status == OrderStatus.REFUNDED
