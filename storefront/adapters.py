@@ -673,3 +673,20 @@ def producer_orders_and_sales(*, producer: Any) -> tuple[list[Any], list[Any]]:
     )
     sales = workspace.sales_by_month(producer_id=producer.pk, months=12)
     return parts, sales
+
+
+def producer_ship(*, producer: Any, user: Any, part_id: int, carrier: str, tracking: str) -> Any:
+    """Ship the producer's own part of an order (workspace service). Raises ServiceError;
+    another producer's part is not found."""
+    from backend.orders.error_codes import OrderErrorCode
+    from backend.producers import workspace
+    from backend.producers.services import producer_order_ship
+
+    part = workspace.own_order_parts(producer_id=producer.pk).filter(pk=part_id).first()
+    if part is None:
+        from backend.core.errors import ServiceError
+
+        raise ServiceError.single(OrderErrorCode.NOT_FOUND, "No such order part.", "part")
+    return producer_order_ship(
+        producer_order=part, user=user, carrier=carrier, tracking_number=tracking
+    )

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("producer/", producer.dashboard, name="producer"),
     path("producer/products/<int:pk>/", producer.product_edit, name="producer_product"),
     path("producer/import/", producer.product_import, name="producer_import"),
+    path("producer/ship/", producer.ship, name="producer_ship"),
     path("producer/import/<str:job_id>/", producer.product_import_job, name="producer_import_job"),
     path("partner/", partner.portal, name="partner"),
     path("partner/products/<int:pk>/", partner.product_compliance, name="partner_product"),

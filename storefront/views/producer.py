@@ -121,3 +121,23 @@ def product_import_job(request: HttpRequest, producer: Any, job_id: str) -> Http
         else "storefront/producer/import_job.html"
     )
     return render_page(request, template, {"job": job})
+
+
+@producer_required
+def ship(request: HttpRequest, producer: Any) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("storefront:producer"))
+    try:
+        adapters.producer_ship(
+            producer=producer,
+            user=request.user,
+            part_id=_int(request.POST.get("part")),
+            carrier=request.POST.get("carrier", ""),
+            tracking=request.POST.get("tracking_number", ""),
+        )
+    except ServiceError as exc:
+        for e in exc.errors:
+            messages.error(request, e.message)
+    else:
+        messages.success(request, _("Marked as shipped; the shopper gets an e-mail."))
+    return HttpResponseRedirect(reverse("storefront:producer") + "#orders-heading")

@@ -166,3 +166,40 @@ def test_csv_import_with_a_bad_row_imports_nothing(
     other = ProducerMemberFactory()
     client.force_login(other.user)
     assert client.get(response["Location"]).status_code == 404
+
+
+def test_producer_ships_its_own_order_part(client, member, catalogue):
+    from backend.orders.models import Order, ProducerOrder
+    from tests.storefront.test_checkout import add, hanoi_address
+
+    shopper = client.__class__()
+    add(shopper, catalogue.cha_ca.variants.get(sku="CHACA-500"))
+    add(shopper, catalogue.nuoc_mam.variants.get())
+    shopper.post(reverse("storefront:checkout"), hanoi_address())
+    page = shopper.get(reverse("storefront:checkout")).content.decode()
+    import re
+
+    method = re.search(r'name="delivery_method" value="([^"]+)"', page).group(1)
+    shopper.post(reverse("storefront:checkout"), {"action": "delivery", "delivery_method": method})
+    shopper.post(reverse("storefront:checkout"), {"action": "pay", "gateway": "ocop.payments.cod"})
+    order = Order.objects.get()
+    mine = ProducerOrder.objects.get(order=order, producer=catalogue.cha_ca.producer)
+    theirs = ProducerOrder.objects.exclude(pk=mine.pk).get(order=order)
+    member.producer = catalogue.cha_ca.producer
+    member.save()
+    dashboard = client.get(reverse("storefront:producer")).content.decode()
+    assert order.number in dashboard
+    response = client.post(
+        reverse("storefront:producer_ship"),
+        {"part": theirs.pk, "carrier": "GHN", "tracking_number": "X1"},
+    )
+    theirs.refresh_from_db()
+    assert theirs.status == "UNFULFILLED"  # not this producer's part
+    response = client.post(
+        reverse("storefront:producer_ship"),
+        {"part": mine.pk, "carrier": "GHN", "tracking_number": "GHN123456"},
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == "FULFILLED"
+    assert "GHN123456" in mine.tracking_number

@@ -62,4 +62,4 @@ def test_product_page_queries_do_not_grow_with_variants(client):
         BatchFactory(product=product)
     many = count_queries(client, url)
     assert few == many
-    assert few <= 30  # incl. the markets: verdicts, rates, rules, shipping tables
+    assert few <= 40  # incl. the markets: verdicts, rates, rules, shipping tables (29 on PG)
