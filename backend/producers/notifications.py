@@ -180,3 +180,25 @@ def expiry_digest_render(digest: ExpiryDigest, *, today: datetime.date) -> tuple
 def expiry_digest_send(digest: ExpiryDigest, *, today: datetime.date) -> int:
     subject, body = expiry_digest_render(digest, today=today)
     return _send(subject, body, digest.recipients)
+
+
+# --- Staff decisions ----------------------------------------------------------------------------
+
+
+def owners_emails(producer: Producer) -> list[str]:
+    emails = [
+        m.user.email
+        for m in producer.members.select_related("user")
+        if m.role == MemberRole.OWNER and m.user.is_active
+    ]
+    if producer.contact_email:
+        emails.append(producer.contact_email)
+    return emails
+
+
+def decision_send(*, producer: Producer, what_vi: str, what_en: str, note: str = "") -> int:
+    """Tells the producer's owners about a staff decision (bilingual), with the reason."""
+    subject = f"OCOP Market: {what_vi} / {what_en}"
+    reason = f"\nLý do / Reason: {note}\n" if note else "\n"
+    body = f"Xin chào {producer.name},\n\n{what_vi}.\n{what_en}.\n{reason}\n{settings.PUBLIC_URL}\n"
+    return _send(subject, body, owners_emails(producer))

@@ -459,3 +459,95 @@ def listing_update(*, product: Any, **changes: Any) -> Any:
     if product.moderation_status == ModerationStatus.REJECTED:
         changes["moderation_status"] = ModerationStatus.PENDING_REVIEW
     return product_update(product=product, **changes)
+
+
+# --- Staff decisions, told to the producer's owners by e-mail ---------------------------------
+
+
+def _tell_owners(producer_id: int, what_vi: str, what_en: str, note: str = "") -> None:
+    def send() -> None:
+        from backend.producers.notifications import decision_send
+
+        producer = Producer.objects.filter(pk=producer_id).first()
+        if producer is not None:
+            decision_send(producer=producer, what_vi=what_vi, what_en=what_en, note=note)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def producer_application_approve(*, producer: Producer) -> Producer:
+    producer = producer_verify(producer=producer)
+    _tell_owners(producer.pk, "hồ sơ chủ thể đã được duyệt", "your producer account is approved")
+    return producer
+
+
+@transaction.atomic
+def producer_application_reject(*, producer: Producer, reason: str) -> Producer:
+    producer = producer_reject(producer=producer, reason=reason)
+    _tell_owners(
+        producer.pk,
+        "hồ sơ chủ thể chưa được duyệt",
+        "your producer application was not approved",
+        producer.rejection_reason,
+    )
+    return producer
+
+
+@transaction.atomic
+def listing_approve(*, product: Any, note: str = "") -> Any:
+    from backend.catalogue.services import product_approve
+
+    product = product_approve(product=product, note=note)
+    _tell_owners(
+        product.producer_id,
+        f"sản phẩm «{product.name_vi}» đã được đăng bán",
+        f"'{product.name_en or product.name_vi}' is now listed",
+        product.moderation_note,
+    )
+    return product
+
+
+@transaction.atomic
+def listing_reject(*, product: Any, note: str) -> Any:
+    from backend.catalogue.services import product_reject
+
+    product = product_reject(product=product, note=note)
+    _tell_owners(
+        product.producer_id,
+        f"sản phẩm «{product.name_vi}» chưa được duyệt",
+        f"'{product.name_en or product.name_vi}' was not approved",
+        product.moderation_note,
+    )
+    return product
+
+
+@transaction.atomic
+def certificate_verify(*, certificate: Any, by: Any, note: str = "") -> Any:
+    from backend.certification.services import ocop_certificate_verify
+
+    certificate = ocop_certificate_verify(certificate=certificate, by=by, note=note)
+    product = certificate.product
+    _tell_owners(
+        product.producer_id,
+        f"chứng nhận OCOP {certificate.stars} sao của «{product.name_vi}» đã được xác minh",
+        f"the {certificate.stars}-star OCOP certificate of "
+        f"'{product.name_en or product.name_vi}' is verified",
+        certificate.review_note,
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_reject(*, certificate: Any, by: Any, note: str) -> Any:
+    from backend.certification.services import ocop_certificate_reject
+
+    certificate = ocop_certificate_reject(certificate=certificate, note=note, by=by)
+    product = certificate.product
+    _tell_owners(
+        product.producer_id,
+        f"chứng nhận OCOP của «{product.name_vi}» chưa được chấp nhận",
+        f"the OCOP certificate of '{product.name_en or product.name_vi}' was not accepted",
+        certificate.review_note,
+    )
+    return certificate

@@ -364,3 +364,35 @@ def test_moderation_queue_is_for_staff(gql, world):
         result = gql(QUEUE, user=user)
         assert result.data["moderationQueue"] is None
         assert result.error_codes == ["PERMISSION_DENIED"]
+
+
+def test_staff_decisions_are_emailed_to_the_owners(gql, world, django_capture_on_commit_callbacks):
+    product = to_global_id("Product", world.product_a.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        gql(
+            """mutation($id: ID!) { productReject(id: $id, note: "Ảnh sản phẩm bị mờ") {
+              errors { code } } }""",
+            {"id": product},
+            user=world.staff,
+        )
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [world.owner_a.email]  # owners, not staff members
+    assert "Chè A" in mail.outbox[0].subject and "Ảnh sản phẩm bị mờ" in mail.outbox[0].body
+
+    certificate = OcopCertificateFactory(product=world.product_a, status="PENDING", stars=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        gql(
+            "mutation($id: ID!) { ocopCertificateVerify(id: $id) { errors { code } } }",
+            {"id": to_global_id("OcopCertificate", certificate.pk)},
+            user=world.staff,
+        )
+    assert len(mail.outbox) == 2 and "5-star" in mail.outbox[1].body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = gql(
+            """mutation($id: ID!) { productReject(id: $id, note: "x") { errors { code } } }""",
+            {"id": product},
+            user=world.owner_b,
+        ).data["productReject"]
+    assert [e["code"] for e in refused["errors"]] == ["PERMISSION_DENIED"]
+    assert len(mail.outbox) == 2

@@ -279,7 +279,7 @@ class ProducerApprove(BaseMutation):
     @classmethod
     def perform_mutation(cls, root: Any, info: Any, *, id: str) -> Any:  # type: ignore[override]
         producer = staff_get(info, Producer.objects.all(), "Producer", id)
-        return cls(producer=producers.producer_verify(producer=producer))
+        return cls(producer=producers.producer_application_approve(producer=producer))
 
 
 class ProducerReject(BaseMutation):
@@ -296,7 +296,7 @@ class ProducerReject(BaseMutation):
     @classmethod
     def perform_mutation(cls, root: Any, info: Any, *, id: str, reason: str) -> Any:  # type: ignore[override]
         producer = staff_get(info, Producer.objects.all(), "Producer", id)
-        return cls(producer=producers.producer_reject(producer=producer, reason=reason))
+        return cls(producer=producers.producer_application_reject(producer=producer, reason=reason))
 
 
 class ProducerMemberInvite(BaseMutation):
@@ -559,7 +559,7 @@ class ProductApprove(BaseMutation):
     @classmethod
     def perform_mutation(cls, root: Any, info: Any, *, id: str, note: str = "") -> Any:  # type: ignore[override]
         product = staff_get(info, Product.objects.all(), "Product", id)
-        return cls(product=catalogue.product_approve(product=product, note=note or ""))
+        return cls(product=producers.listing_approve(product=product, note=note or ""))
 
 
 class ProductReject(BaseMutation):
@@ -576,7 +576,7 @@ class ProductReject(BaseMutation):
     @classmethod
     def perform_mutation(cls, root: Any, info: Any, *, id: str, note: str) -> Any:  # type: ignore[override]
         product = staff_get(info, Product.objects.all(), "Product", id)
-        return cls(product=catalogue.product_reject(product=product, note=note))
+        return cls(product=producers.listing_reject(product=product, note=note))
 
 
 VARIANT_FIELDS = {
@@ -912,7 +912,7 @@ class OcopCertificateVerify(BaseMutation):
     @classmethod
     def perform_mutation(cls, root: Any, info: Any, *, id: str, note: str = "") -> Any:  # type: ignore[override]
         certificate = staff_get(info, OcopCertificate.objects.all(), "OcopCertificate", id)
-        verified = certification.ocop_certificate_verify(
+        verified = producers.certificate_verify(
             certificate=certificate, by=require_staff(info), note=note or ""
         )
         return cls(certificate=verified)
@@ -932,7 +932,7 @@ class OcopCertificateReject(BaseMutation):
     @classmethod
     def perform_mutation(cls, root: Any, info: Any, *, id: str, note: str) -> Any:  # type: ignore[override]
         certificate = staff_get(info, OcopCertificate.objects.all(), "OcopCertificate", id)
-        rejected = certification.ocop_certificate_reject(
+        rejected = producers.certificate_reject(
             certificate=certificate, note=note, by=require_staff(info)
         )
         return cls(certificate=rejected)
