@@ -13,6 +13,8 @@ prefixes), empty, not_empty. NAME is a ProductFacts field or one of the derived 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +26,7 @@ from backend.core.text import fold
 from .facts import ProductFacts
 
 Predicate = Callable[[ProductFacts], bool]
+MEMO_SIZE = 20_000
 
 BLOCKED = "BLOCKED"
 WITH_DOCUMENTS = "ELIGIBLE_WITH_DOCUMENTS"
@@ -162,6 +165,7 @@ class RuleSet:
     market_countries: dict[str, tuple[str, ...]]
     rules_by_market: dict[str, list[CompiledRule]]
     doc_types: dict[str, DocType]
+    memo: dict[Any, list[MarketVerdict]] = field(default_factory=dict, repr=False)
 
     @property
     def markets(self) -> list[str]:
@@ -227,7 +231,7 @@ def build_ruleset(
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class MarketVerdict:
     market: str
     verdict: str
@@ -237,6 +241,18 @@ class MarketVerdict:
 
     def for_country(self, country: str) -> str:
         return self.country_verdicts.get(country.upper(), self.verdict)
+
+    @cached_property
+    def serialized(self) -> tuple[str, str, str, str]:
+        """(reasons, documents, country_verdicts) as JSON, and a digest of the whole verdict:
+        computed once per (memoised) verdict, compared to skip unchanged rows."""
+        reasons = json.dumps(self.reasons, sort_keys=True)
+        documents = json.dumps(self.documents, sort_keys=True)
+        countries = json.dumps(self.country_verdicts, sort_keys=True)
+        digest = hashlib.md5(
+            f"{self.verdict}|{reasons}|{documents}|{countries}".encode(), usedforsecurity=False
+        ).hexdigest()
+        return reasons, documents, countries, digest
 
 
 def _combine(matched: Iterable[CompiledRule]) -> str:
@@ -324,5 +340,13 @@ def _document_entry(kind: str, facts: ProductFacts, ruleset: RuleSet) -> dict[st
 
 
 def evaluate_all(facts: ProductFacts, ruleset: RuleSet) -> list[MarketVerdict]:
+    """Verdicts for every market. They depend only on the rules that fired and the documents
+    held, so products sharing both share one (read-only) result, memoised on the rule set."""
     fired = fired_rules(facts, ruleset)
-    return [evaluate(facts, ruleset, m, fired) for m in ruleset.markets]
+    key = (fired, facts.documents)
+    cached = ruleset.memo.get(key)
+    if cached is None:
+        cached = [evaluate(facts, ruleset, m, fired) for m in ruleset.markets]
+        if len(ruleset.memo) < MEMO_SIZE:
+            ruleset.memo[key] = cached
+    return cached

@@ -79,6 +79,9 @@ class ProductMarketVerdict(models.Model):
     documents = models.JSONField(default=list)
     country_verdicts = models.JSONField(default=dict)
     computed_at = models.DateTimeField(help_text="When the verdict last changed.")
+    digest = models.CharField(
+        max_length=32, blank=True, help_text="Hash of the verdict, to skip unchanged rewrites."
+    )
 
     class Meta:
         constraints = [

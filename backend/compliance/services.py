@@ -9,7 +9,6 @@ market is evaluated with the pure evaluator and the verdicts are upserted in bul
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
@@ -67,7 +66,9 @@ def verdicts_recompute(
     return done
 
 
-_COLUMNS = "product_id, market_id, verdict, reasons, documents, country_verdicts, computed_at"
+_COLUMNS = (
+    "product_id, market_id, verdict, reasons, documents, country_verdicts, digest, computed_at"
+)
 
 
 def _reindex(product_ids: set[int]) -> None:
@@ -78,61 +79,58 @@ def _reindex(product_ids: set[int]) -> None:
         schedule_products(product_ids)
 
 
+def _changed_rows(
+    rows: list[tuple[int, int, MarketVerdict]],
+) -> list[tuple[int, int, MarketVerdict]]:
+    """The rows whose digest differs from the stored one (one small query per chunk)."""
+    stored = {
+        (product_id, market_id): digest
+        for product_id, market_id, digest in ProductMarketVerdict.objects.filter(
+            product_id__in={product_id for product_id, _, _ in rows}
+        ).values_list("product_id", "market_id", "digest")
+    }
+    return [
+        (product_id, market_id, v)
+        for product_id, market_id, v in rows
+        if stored.get((product_id, market_id)) != v.serialized[3]
+    ]
+
+
 def _write_postgres(rows: list[tuple[int, int, MarketVerdict]], now: datetime.datetime) -> set[int]:
-    """COPY into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE of the rows that
-    changed: about four times faster than a bulk INSERT of 18,000 rows with JSON columns.
-    `computed_at` is therefore when the verdict last changed."""
+    """Only the verdicts that changed are sent: COPY into a temporary table, then one
+    INSERT ... ON CONFLICT DO UPDATE (about four times faster than a bulk INSERT with JSON
+    columns). `computed_at` is therefore when the verdict last changed."""
+    todo = _changed_rows(rows)
+    if not todo:
+        return set()
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS compliance_verdict_load ("
             "product_id bigint, market_id bigint, verdict varchar(24), reasons jsonb, "
-            "documents jsonb, country_verdicts jsonb, computed_at timestamptz) ON COMMIT DROP"
+            "documents jsonb, country_verdicts jsonb, digest varchar(32), computed_at timestamptz"
+            ") ON COMMIT DROP"
         )
         raw = cursor.connection  # the psycopg connection
         with raw.cursor().copy(f"COPY compliance_verdict_load ({_COLUMNS}) FROM STDIN") as copy:
-            for product_id, market_id, v in rows:
+            for product_id, market_id, v in todo:
+                reasons, documents, countries, digest = v.serialized
                 copy.write_row(
-                    (
-                        product_id,
-                        market_id,
-                        v.verdict,
-                        json.dumps(v.reasons),
-                        json.dumps(v.documents),
-                        json.dumps(v.country_verdicts),
-                        now,
-                    )
+                    (product_id, market_id, v.verdict, reasons, documents, countries, digest, now)
                 )
         cursor.execute(
             f"INSERT INTO compliance_productmarketverdict AS v ({_COLUMNS}) "
             f"SELECT {_COLUMNS} FROM compliance_verdict_load "
             "ON CONFLICT (product_id, market_id) DO UPDATE SET verdict = EXCLUDED.verdict, "
             "reasons = EXCLUDED.reasons, documents = EXCLUDED.documents, "
-            "country_verdicts = EXCLUDED.country_verdicts, computed_at = EXCLUDED.computed_at "
-            # Unchanged verdicts are not rewritten (no dead tuples, no index churn).
-            "WHERE (v.verdict, v.reasons, v.documents, v.country_verdicts) IS DISTINCT FROM"
-            " (EXCLUDED.verdict, EXCLUDED.reasons, EXCLUDED.documents, EXCLUDED.country_verdicts)"
-            " RETURNING v.product_id"
+            "country_verdicts = EXCLUDED.country_verdicts, digest = EXCLUDED.digest, "
+            "computed_at = EXCLUDED.computed_at"
         )
-        changed = {row[0] for row in cursor.fetchall()}
         cursor.execute("TRUNCATE compliance_verdict_load")
-    return changed
+    return {product_id for product_id, _, _ in todo}
 
 
 def _write_generic(rows: list[tuple[int, int, MarketVerdict]], now: datetime.datetime) -> set[int]:
-    existing = {
-        (r[0], r[1]): r[2:]
-        for r in ProductMarketVerdict.objects.filter(
-            product_id__in={product_id for product_id, _, _ in rows}
-        ).values_list(
-            "product_id", "market_id", "verdict", "reasons", "documents", "country_verdicts"
-        )
-    }
-    todo = [
-        (product_id, market_id, v)
-        for product_id, market_id, v in rows
-        if existing.get((product_id, market_id))
-        != (v.verdict, v.reasons, v.documents, v.country_verdicts)
-    ]
+    todo = _changed_rows(rows)
     ProductMarketVerdict.objects.bulk_create(
         [
             ProductMarketVerdict(
@@ -142,6 +140,7 @@ def _write_generic(rows: list[tuple[int, int, MarketVerdict]], now: datetime.dat
                 reasons=v.reasons,
                 documents=v.documents,
                 country_verdicts=v.country_verdicts,
+                digest=v.serialized[3],
                 computed_at=now,
             )
             for product_id, market_id, v in todo
@@ -149,7 +148,14 @@ def _write_generic(rows: list[tuple[int, int, MarketVerdict]], now: datetime.dat
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["product", "market"],
-        update_fields=["verdict", "reasons", "documents", "country_verdicts", "computed_at"],
+        update_fields=[
+            "verdict",
+            "reasons",
+            "documents",
+            "country_verdicts",
+            "digest",
+            "computed_at",
+        ],
     )
     return {product_id for product_id, _, _ in todo}
 
