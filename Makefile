@@ -7,7 +7,7 @@ PORT ?= 8000
 UV_VERSION := 0.13.9
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench migrate demo install install-dev clean help
+.PHONY: run test lint format bench fuzz migrate demo install install-dev clean help
 
 help:
 	@echo "make run    set up, migrate, load the demo catalogue and serve http://$(HOST):$(PORT)"
@@ -52,8 +52,15 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# BENCH_PRODUCTS=100000 for the large catalogue; PostgreSQL when DATABASE_URL is set.
+BENCH_PRODUCTS ?= 10000
 bench: install-dev
-	$(BIN)/python -m bench.run
+	BENCH_PRODUCTS=$(BENCH_PRODUCTS) $(BIN)/python -m bench.run
+
+# The schemathesis GraphQL fuzz run, longer than the one inside `make test`.
+FUZZ_MAX_EXAMPLES ?= 25
+fuzz: install-dev
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(BIN)/python -m pytest tests/hardening/test_fuzz.py -q -p no:warnings
 
 # Regenerates the lock files from pyproject.toml (needs uv).
 lock: | $(BIN)/python
