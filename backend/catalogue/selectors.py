@@ -93,11 +93,15 @@ def annotate_stars(queryset: QuerySet[Product], today: datetime.date | None = No
 # --- Visibility -----------------------------------------------------------------------------
 
 
-def public_products() -> QuerySet[Product]:
+def public_q() -> Q:
     """Products shoppers may see: APPROVED, of a producer that is not rejected or suspended."""
-    return Product.objects.filter(moderation_status=ModerationStatus.APPROVED).exclude(
+    return Q(moderation_status=ModerationStatus.APPROVED) & ~Q(
         producer__verification_status__in=HIDDEN_PRODUCER_STATUSES
     )
+
+
+def public_products() -> QuerySet[Product]:
+    return Product.objects.filter(public_q())
 
 
 def visible_products(*, user: Any = None) -> QuerySet[Product]:
@@ -107,12 +111,20 @@ def visible_products(*, user: Any = None) -> QuerySet[Product]:
             return Product.objects.all()
         from backend.producers.models import ProducerMember
 
-        member = ProducerMember.objects.filter(user=user).values("producer_id").first()
-        if member is not None:
-            return Product.objects.filter(
-                Q(pk__in=public_products().values("pk")) | Q(producer_id=member["producer_id"])
-            )
+        own = ProducerMember.objects.filter(user=user).values("producer_id")
+        return Product.objects.filter(public_q() | Q(producer_id__in=own))
     return public_products()
+
+
+def products_page(queryset: QuerySet[Product], start: int, stop: int) -> list[Product]:
+    """Rows `start:stop` of a sorted product list, in two cheap queries: the ids of the page
+    (sorting only the product rows), then those products with `with_list_relations` joined.
+    Joining before sorting would join every matching row (4x slower at 100k products)."""
+    ids = list(queryset.values_list("pk", flat=True)[start:stop])
+    if not ids:
+        return []
+    rows = with_list_relations(Product.objects.filter(pk__in=ids)).in_bulk()
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def with_list_relations(queryset: QuerySet[Product]) -> QuerySet[Product]:

@@ -19,9 +19,8 @@ def visible_producers(*, user: Any = None) -> QuerySet[Producer]:
     if user is not None and user.is_authenticated and user.is_active:
         if user.is_staff:
             return Producer.objects.all()
-        member = ProducerMember.objects.filter(user=user).values("producer_id").first()
-        if member is not None:
-            return Producer.objects.filter(public | Q(pk=member["producer_id"]))
+        own = ProducerMember.objects.filter(user=user).values("producer_id")
+        return Producer.objects.filter(public | Q(pk__in=own))
     return Producer.objects.filter(public)
 
 

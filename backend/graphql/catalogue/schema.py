@@ -132,7 +132,7 @@ class CatalogueQueries(graphene.ObjectType):
             descending = str(getattr(sort_by.direction, "value", sort_by.direction)) == "desc"
         queryset = selectors.sort_products(queryset, field, descending, language_of(info))
         return connection_from_queryset(
-            selectors.with_list_relations(queryset), kwargs, ProductCountableConnection
+            queryset, kwargs, ProductCountableConnection, fetch=selectors.products_page
         )
 
     @staticmethod

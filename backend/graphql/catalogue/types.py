@@ -219,7 +219,7 @@ class Producer(graphene.ObjectType):
         )
         queryset = selectors.sort_products(queryset, "name", False, language_of(info))
         return connection_from_queryset(
-            selectors.with_list_relations(queryset), kwargs, ProductCountableConnection
+            queryset, kwargs, ProductCountableConnection, fetch=selectors.products_page
         )
 
     resolve_address = staticmethod(_private("address"))

@@ -117,12 +117,14 @@ def connection_from_queryset(
     *,
     default_page_size: int | None = None,
     count: Callable[[], int] | None = None,
+    fetch: Callable[[Any, int, int], list[Any]] | None = None,
 ) -> Any:
     """Slice `queryset` by `first/after/last/before` and wrap the page in `connection_type`.
 
     Without `first` and `last` the page holds `default_page_size` items (the maximum page size
     by default). `count` overrides how `totalCount` is computed (default: one COUNT query,
-    run only when `totalCount` or `last` needs it)."""
+    run only when `totalCount` or `last` needs it). `fetch(queryset, start, stop)` overrides
+    how the rows of a page are read (e.g. ids first, then the page's joins on those rows)."""
     first, last = args.get("first"), args.get("last")
     check_page_size(first, last)
     after, before = args.get("after"), args.get("before")
@@ -155,7 +157,12 @@ def connection_from_queryset(
         stop = start + page if end is None else min(end, start + page)
 
     # One more row than asked tells whether there is a next page without a COUNT.
-    rows = list(queryset[start : stop + 1]) if stop > start else []
+    if stop <= start:
+        rows: list[Any] = []
+    elif fetch is not None:
+        rows = fetch(queryset, start, stop + 1)
+    else:
+        rows = list(queryset[start : stop + 1])
     has_more = len(rows) > stop - start
     rows = rows[: stop - start]
     edge_type = connection_type.Edge
