@@ -71,14 +71,19 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         for message in _error_messages(exc):
             messages.error(request, message)
         if request.headers.get("HX-Request"):
-            return render(request, "storefront/includes/messages.html", status=422)
+            return _cart_feedback(request, ok=False)
         return HttpResponseRedirect(back)
     messages.success(request, _("Added to your cart."))
     if request.headers.get("HX-Request"):
-        response = render(request, "storefront/includes/messages.html")
-        response["HX-Trigger"] = "cartChanged"
-        return response
+        return _cart_feedback(request, ok=True)
     return HttpResponseRedirect(reverse("storefront:cart"))
+
+
+def _cart_feedback(request: HttpRequest, *, ok: bool) -> HttpResponse:
+    """htmx: the message where the form is, and the header's cart count swapped out of band.
+    (Errors answer 200 too, so that htmx swaps them in.)"""
+    context = {"ok": ok, "cart_count": commerce.cart_count(request)}
+    return render(request, "storefront/includes/cart_feedback.html", context)
 
 
 @require_POST

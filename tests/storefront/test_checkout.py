@@ -218,3 +218,23 @@ def test_declined_or_unknown_gateway_keeps_the_cart(client, catalogue):
     assert response.status_code == 422
     assert Order.objects.count() == 0
     assert client.get(reverse("storefront:cart")).context["info"] is not None
+
+
+def test_htmx_add_to_cart_answers_a_fragment_with_the_header_count(client, catalogue):
+    variant = catalogue.nuoc_mam.variants.get()
+    response = client.post(
+        reverse("storefront:cart_add"),
+        {"variant": variant.pk, "quantity": 2},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Đã thêm vào giỏ hàng." in html
+    assert 'id="cart-link" hx-swap-oob="true"' in html
+    assert re.search(r'class="count"[^>]*>2<', html)
+    bad = client.post(
+        reverse("storefront:cart_add"), {"variant": 0, "quantity": 1}, HTTP_HX_REQUEST="true"
+    )
+    assert bad.status_code == 200 and 'class="message message-error"' in bad.content.decode()
