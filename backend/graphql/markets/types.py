@@ -338,8 +338,11 @@ class ExportFeed(graphene.ObjectType):
         from backend.markets.feeds import download_token
 
         token = download_token(root)
-        try:
-            path = reverse("markets:export-feed-download", args=[token])
-        except NoReverseMatch:  # backend.markets.urls not included in the URL map yet
-            path = f"/export-feeds/{token}/"
-        return str(info.context.build_absolute_uri(path))
+        # The token alone opens the markets route; the storefront's partner route also
+        # checks the signed-in partner. The first one wired in the URL map is used.
+        for name in ("markets:export-feed-download", "storefront:partner_feed"):
+            try:
+                return str(info.context.build_absolute_uri(reverse(name, args=[token])))
+            except NoReverseMatch:
+                continue
+        return None
