@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # X-Request-ID on every log line and response; one JSON access line per request.
     "backend.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on HTML pages.
+    "backend.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
