@@ -543,13 +543,15 @@ EXPIRY_WARNING_DAYS = 60
 
 
 def producer_dashboard(*, producer: Any) -> Dashboard:
-    from backend.certification.models import OcopCertificate, ProducerDocument
+    """The producer's own listings, and the certificates and documents to renew, from the
+    producer workspace's selectors."""
+    from backend.producers import workspace
 
     today = timezone.localdate()
     soon = today + datetime.timedelta(days=EXPIRY_WARNING_DAYS)
+    since = today - datetime.timedelta(days=365)
     products = list(
-        Product.objects.filter(producer=producer)
-        .select_related("current_certificate", "category")
+        workspace.own_products(producer_id=producer.pk)
         .prefetch_related("variants")
         .order_by("name_vi", "pk")
     )
@@ -568,22 +570,15 @@ def producer_dashboard(*, producer: Any) -> Dashboard:
         )
         counts[p.moderation_status] = counts.get(p.moderation_status, 0) + 1
     certificates = list(
-        OcopCertificate.objects.filter(
-            product__producer=producer,
-            status=CertificateStatus.VERIFIED,
-            expires_on__lte=soon,
-            expires_on__gte=today - datetime.timedelta(days=365),
-        )
+        workspace.own_certificates(producer_id=producer.pk)
+        .filter(status=CertificateStatus.VERIFIED, expires_on__lte=soon, expires_on__gte=since)
         .select_related("product")
         .order_by("expires_on")
     )
     documents = list(
-        ProducerDocument.objects.filter(
-            producer=producer,
-            expires_on__isnull=False,
-            expires_on__lte=soon,
-            expires_on__gte=today - datetime.timedelta(days=365),
-        ).order_by("expires_on")
+        workspace.own_documents(producer_id=producer.pk)
+        .filter(expires_on__isnull=False, expires_on__lte=soon, expires_on__gte=since)
+        .order_by("expires_on")
     )
     return Dashboard(
         producer=producer,
@@ -597,9 +592,11 @@ def producer_dashboard(*, producer: Any) -> Dashboard:
 
 def producer_product(*, producer: Any, pk: int) -> Product | None:
     """One of the producer's own products (any moderation status); None for anyone else's."""
+    from backend.producers import workspace
+
     return (
-        Product.objects.filter(producer=producer, pk=pk)
-        .select_related("current_certificate", "category")
+        workspace.own_products(producer_id=producer.pk)
+        .filter(pk=pk)
         .prefetch_related("variants")
         .first()
     )

@@ -18,7 +18,6 @@ from backend.checkout import services as checkout_services
 from backend.checkout.addresses import AddressInput
 from backend.checkout.error_codes import CheckoutErrorCode
 from backend.checkout.fetch import CheckoutInfo, fetch_checkout_info
-from backend.checkout.models import Checkout
 from backend.checkout.services import LineInput
 from backend.core.errors import ServiceError
 
@@ -37,17 +36,10 @@ def _token(request: HttpRequest) -> uuid.UUID | None:
             return uuid.UUID(str(raw))
         except ValueError:
             request.session.pop(SESSION_KEY, None)
-    user = _user(request)
-    if user is not None:
-        token = (
-            Checkout.objects.filter(user=user)
-            .order_by("-updated_at")
-            .values_list("token", flat=True)
-            .first()
-        )
-        if token is not None:
-            request.session[SESSION_KEY] = str(token)
-            return token
+    latest = checkout_selectors.checkout_latest_for_user(user=_user(request))
+    if latest is not None:  # the cart follows the account
+        request.session[SESSION_KEY] = str(latest.token)
+        return latest.token
     return None
 
 
