@@ -396,3 +396,31 @@ def test_staff_decisions_are_emailed_to_the_owners(gql, world, django_capture_on
         ).data["productReject"]
     assert [e["code"] for e in refused["errors"]] == ["PERMISSION_DENIED"]
     assert len(mail.outbox) == 2
+
+
+WORKSPACE = """{ myProducer { role members { email }
+  products(first: 20) { totalCount edges { node { name moderationStatus variants { sku } } } }
+  documents(first: 20) { edges { node { kind products fileUrl } } }
+  certificates(first: 20) { edges { node { status } } }
+  lowStock(threshold: 100) { sku } salesOverview(months: 2) { month } } }"""
+
+
+def test_workspace_query_count_does_not_grow_with_the_data(gql, world):
+    from tests.factories import ProductFactory, ProductVariantFactory
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            product = ProductFactory(producer=world.producer_a)
+            ProductVariantFactory(product=product)
+            OcopCertificateFactory(product=product)
+            ProducerDocumentFactory(producer=world.producer_a).products.add(product)
+
+    add(1)
+    with CaptureQueriesContext(connection) as few:
+        gql(WORKSPACE, user=world.owner_a)
+    add(4)
+    with CaptureQueriesContext(connection) as more:
+        data = gql(WORKSPACE, user=world.owner_a).data["myProducer"]
+    assert data["products"]["totalCount"] == 6
+    assert len(data["documents"]["edges"]) == 5
+    assert len(more) == len(few)
