@@ -74,3 +74,12 @@ def test_english_slug_redirects_to_vietnamese_slug_in_vietnamese(client, catalog
     response = client.get("/p/la-vong-fish-cake/", HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 302
     assert response["Location"] == "/p/cha-ca-la-vong/"
+
+
+def test_a_service_says_it_is_not_shipped(client, db):
+    from tests.factories import ProductFactory, ProductVariantFactory, product_set
+
+    service = ProductFactory(slug="homestay", category=product_set("VI-1"))
+    ProductVariantFactory(product=service)
+    html = client.get("/p/homestay/", HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
+    assert "nothing is shipped" in html
