@@ -152,6 +152,9 @@ class Product(TimeStampedModel):
             models.Index(fields=["moderation_status", "province"]),
             models.Index(fields=["price_min"]),
             models.Index(fields=["-created_at"]),
+            # Pages sorted by name read ids in index order (Meta.ordering and NAME sort).
+            models.Index(fields=["name_vi", "id"], name="product_name_vi_id"),
+            models.Index(fields=["name_en", "id"], name="product_name_en_id"),
         ]
 
     def __str__(self) -> str:

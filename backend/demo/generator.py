@@ -554,5 +554,15 @@ class CatalogueGenerator:
         for start, count in _chunks(self.total, self.batch_size):
             self._batch(start, count, producers)
             self.progress(count)
+        _refresh_planner_statistics()
         self.report.seconds = time.monotonic() - started
         return self.report
+
+
+def _refresh_planner_statistics() -> None:
+    """A bulk load leaves the planner's statistics stale, and filtered pages then pick bad
+    plans (20-90 s instead of 0.5 s on 100k products on PostgreSQL): refresh them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
