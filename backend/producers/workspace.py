@@ -28,6 +28,17 @@ def own_products(*, producer_id: int, status: str | None = None) -> QuerySet[Any
     ).order_by("-created_at", "-pk")
 
 
+def own_reviews(*, producer_id: int) -> QuerySet[Any]:
+    """Own listings waiting for review or rejected, last decided first."""
+    from backend.catalogue.models import ModerationStatus
+
+    return (
+        own_products(producer_id=producer_id)
+        .filter(moderation_status__in=[ModerationStatus.PENDING_REVIEW, ModerationStatus.REJECTED])
+        .order_by("-updated_at", "-pk")
+    )
+
+
 def own_certificates(*, producer_id: int) -> QuerySet[Any]:
     from backend.certification.models import OcopCertificate
 

@@ -378,6 +378,13 @@ def test_staff_decisions_are_emailed_to_the_owners(gql, world, django_capture_on
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [world.owner_a.email]  # owners, not staff members
     assert "Chè A" in mail.outbox[0].subject and "Ảnh sản phẩm bị mờ" in mail.outbox[0].body
+    reviews = gql(
+        "{ myProducer { reviews(first: 5) { edges { node { product { name } status note } } } } }",
+        user=world.staff_member_a,
+    ).data["myProducer"]["reviews"]["edges"]
+    assert [e["node"] for e in reviews] == [
+        {"product": {"name": "Chè A"}, "status": "REJECTED", "note": "Ảnh sản phẩm bị mờ"}
+    ]
 
     certificate = OcopCertificateFactory(product=world.product_a, status="PENDING", stars=5)
     with django_capture_on_commit_callbacks(execute=True):

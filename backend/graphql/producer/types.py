@@ -20,6 +20,7 @@ from backend.graphql.catalogue.types import (
     Producer,
     ProducerCountableConnection,
     ProducerMemberRoleEnum,
+    Product,
     ProductCountableConnection,
     ProductVariant,
 )
@@ -311,6 +312,36 @@ class ProductImport(graphene.ObjectType):
         ]
 
 
+class ListingReview(graphene.ObjectType):
+    """Staff's decision on one of your listings, with their note."""
+
+    product = graphene.Field(Product, required=True)
+    status = graphene.Field(ModerationStatusEnum, required=True)
+    note = graphene.String(required=True, description="Why it was rejected, or staff's note.")
+    updated = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_product(root: Any, info: Any) -> Any:
+        return root
+
+    @staticmethod
+    def resolve_status(root: Any, info: Any) -> Any:
+        return root.moderation_status
+
+    @staticmethod
+    def resolve_note(root: Any, info: Any) -> str:
+        return str(root.moderation_note or "")
+
+    @staticmethod
+    def resolve_updated(root: Any, info: Any) -> Any:
+        return root.updated_at
+
+
+class ListingReviewCountableConnection(CountableConnection):
+    class Meta:
+        node = ListingReview
+
+
 class ModerationQueue(graphene.ObjectType):
     """What waits for staff: new or changed listings, producer applications, certificates."""
 
@@ -348,6 +379,10 @@ class ProducerWorkspace(graphene.ObjectType):
         moderation_status=graphene.Argument(ModerationStatusEnum),
         description="Every own listing, whatever its moderation status.",
     )
+    reviews = ConnectionField(
+        ListingReviewCountableConnection,
+        description="Listings waiting for review or rejected, with staff's notes.",
+    )
     certificates = ConnectionField(OcopCertificateCountableConnection)
     documents = ConnectionField(ProducerDocumentCountableConnection)
     orders = ConnectionField(
@@ -381,6 +416,14 @@ class ProducerWorkspace(graphene.ObjectType):
         status = getattr(moderation_status, "value", moderation_status)
         queryset = workspace.own_products(producer_id=root.producer_id, status=status)
         return connection_from_queryset(queryset, kwargs, ProductCountableConnection)
+
+    @staticmethod
+    def resolve_reviews(root: Any, info: Any, **kwargs: Any) -> Any:
+        return connection_from_queryset(
+            workspace.own_reviews(producer_id=root.producer_id),
+            kwargs,
+            ListingReviewCountableConnection,
+        )
 
     @staticmethod
     def resolve_certificates(root: Any, info: Any, **kwargs: Any) -> Any:
