@@ -25,17 +25,3 @@ def producer_balance(*, producer_id: int) -> Decimal:
     """What the platform owes the producer now: the sum of its ledger entries."""
     total = PayoutEntry.objects.filter(producer_id=producer_id).aggregate(s=Sum("amount"))["s"]
     return total or Decimal(0)
-
-
-def producer_orders_for(*, producer_id: int | None, status: str | None = None) -> QuerySet[Any]:
-    """Parts of orders to ship: one producer's (or every producer's for staff, None)."""
-    from .models import ProducerOrder
-
-    qs = ProducerOrder.objects.select_related("order", "producer").order_by(
-        "-order__created_at", "-pk"
-    )
-    if producer_id is not None:
-        qs = qs.filter(producer_id=producer_id)
-    if status:
-        qs = qs.filter(status=status)
-    return qs

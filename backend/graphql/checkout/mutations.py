@@ -19,15 +19,12 @@ from backend.graphql.core.mutations import (
     current_user,
     decode_global_id,
     error_type,
-    require_producer_member,
 )
 from backend.graphql.core.types import LanguageCodeEnum
-from backend.orders import services as order_services
-from backend.orders.error_codes import OrderErrorCode
 from backend.payments import services as payment_services
 from backend.payments.models import Payment as PaymentModel
 
-from .types import Checkout, Order, Payment, ProducerOrder, decode_checkout_token
+from .types import Checkout, Order, Payment, decode_checkout_token
 
 CheckoutError = error_type("CheckoutError", CheckoutErrorCode, "An error of a checkout mutation.")
 
@@ -394,34 +391,3 @@ class CheckoutCustomerAttach(BaseMutation):
             token=_token(data["id"]), user=current_user(info)
         )
         return cls(checkout=checkout)
-
-
-OrderError = error_type("OrderError", OrderErrorCode, "An error of an order mutation.")
-
-
-class ProducerOrderFulfill(BaseMutation):
-    producer_order = graphene.Field(ProducerOrder)
-
-    class Arguments:
-        id = graphene.ID(required=True, description="The ProducerOrder's ID.")
-        tracking_number = graphene.String()
-
-    class Meta:
-        description = "A producer shipped its part of an order (members of that producer, staff)."
-        error_type_class = OrderError
-
-    @classmethod
-    def perform_mutation(cls, root: Any, info: Any, **data: Any) -> Any:
-        from backend.orders.models import ProducerOrder as ProducerOrderModel
-
-        pk = decode_global_id(data["id"], "ProducerOrder", "id")
-        part = ProducerOrderModel.objects.filter(pk=pk).first()
-        if part is None:
-            raise ServiceError.single(OrderErrorCode.NOT_FOUND, "No such order part.", "id")
-        user = require_producer_member(info, part.producer_id, allow_staff=True)
-        part = order_services.producer_order_fulfill(
-            producer_order=part,
-            user=user.user if user is not None else current_user(info),
-            tracking_number=str(data.get("tracking_number") or ""),
-        )
-        return cls(producer_order=part)

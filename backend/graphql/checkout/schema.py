@@ -13,11 +13,9 @@ import graphene
 from backend.checkout.fetch import fetch_checkout_info
 from backend.checkout.selectors import checkout_get, checkout_latest_for_user, parse_token
 from backend.core.errors import ServiceError
-from backend.graphql.core.connection import ConnectionField, connection_from_queryset
-from backend.graphql.core.mutations import current_user, require_producer_member
+from backend.graphql.core.mutations import current_user
 from backend.graphql.core.types import LanguageCodeEnum, remember_language
 from backend.orders.models import Order as OrderModel
-from backend.orders.selectors import producer_orders_for
 
 from .mutations import (
     CheckoutBillingAddressUpdate,
@@ -31,13 +29,10 @@ from .mutations import (
     CheckoutLinesUpdate,
     CheckoutPaymentCreate,
     CheckoutShippingAddressUpdate,
-    ProducerOrderFulfill,
 )
 from .types import (
     Checkout,
     Order,
-    ProducerOrderCountableConnection,
-    ProducerOrderStatusEnum,
     decode_checkout_token,
     resolve_user_orders,
     user_orders_field,
@@ -60,11 +55,6 @@ class CheckoutQueries(graphene.ObjectType):
         Order,
         token=graphene.UUID(required=True),
         description="An order by its token (the shopper's confirmation page).",
-    )
-    producer_orders = ConnectionField(
-        ProducerOrderCountableConnection,
-        status=graphene.Argument(ProducerOrderStatusEnum),
-        description="Order parts to ship: the signed-in producer member's own (staff: all).",
     )
 
     @staticmethod
@@ -99,18 +89,6 @@ class CheckoutQueries(graphene.ObjectType):
             return None
         return order
 
-    @staticmethod
-    def resolve_producer_orders(root: Any, info: Any, status: Any = None, **kwargs: Any) -> Any:
-        membership = require_producer_member(info, allow_staff=True)
-        producer_id = None if membership is None else membership.producer_id
-        user = current_user(info)
-        if user.is_staff:
-            producer_id = None
-        qs = producer_orders_for(
-            producer_id=producer_id, status=getattr(status, "value", status) if status else None
-        )
-        return connection_from_queryset(qs, kwargs, ProducerOrderCountableConnection)
-
 
 class CheckoutMutations(graphene.ObjectType):
     checkout_create = CheckoutCreate.Field()
@@ -124,4 +102,3 @@ class CheckoutMutations(graphene.ObjectType):
     checkout_payment_create = CheckoutPaymentCreate.Field()
     checkout_complete = CheckoutComplete.Field()
     checkout_customer_attach = CheckoutCustomerAttach.Field()
-    producer_order_fulfill = ProducerOrderFulfill.Field()

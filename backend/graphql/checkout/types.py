@@ -481,11 +481,6 @@ class ProducerOrder(graphene.ObjectType):
         return Money.from_amount(root.payout_amount, root.order.currency)
 
 
-class ProducerOrderCountableConnection(CountableConnection):
-    class Meta:
-        node = ProducerOrder
-
-
 class Order(graphene.ObjectType):
     id = graphene.ID(required=True)
     token = graphene.UUID(required=True)
