@@ -132,3 +132,34 @@ def test_switch_to_japan_yen_prices_blocked_product_and_landed_cost(page):
     assert "Nhật Bản" in verdict.inner_text()
     assert page.locator("tr.mine.verdict-blocked").count() == 1
     page.shoot("japan-blocked")
+
+
+UNLABELLED_CONTROLS = """
+() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => el.type !== 'hidden' && !el.closest('[hidden]'))
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+  .map(el => el.outerHTML.slice(0, 120))
+"""
+
+
+def test_pages_have_labels_alt_texts_a_language_and_one_heading(page):
+    make_catalogue()
+    page.goto("/p/nuoc-mam-phu-quoc/")
+    page.get_by_role("button", name="Thêm vào giỏ").click()
+    page.locator("#cart-feedback .message-success").wait_for()
+    for url in (
+        "/",
+        "/search/?q=cha+ca",
+        "/p/cha-ca-la-vong/",
+        "/cart/",
+        "/checkout/",
+        "/account/login/",
+        "/account/signup/",
+        "/no-such-page/",
+    ):
+        page.goto(url)
+        assert page.evaluate(UNLABELLED_CONTROLS) == [], url
+        assert page.locator("img:not([alt])").count() == 0, url
+        assert page.locator("html").get_attribute("lang") in ("vi", "en"), url
+        assert page.locator("h1").count() == 1, url
+        assert page.locator("a.skip-link").count() == 1, url
