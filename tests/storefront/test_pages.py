@@ -83,3 +83,14 @@ def test_a_service_says_it_is_not_shipped(client, db):
     ProductVariantFactory(product=service)
     html = client.get("/p/homestay/", HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
     assert "nothing is shipped" in html
+
+
+def test_server_error_shows_the_500_page_without_details(client, settings, db):
+    settings.ROOT_URLCONF = "tests.storefront.urls_boom"
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    response = client.get("/boom/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Đã có lỗi xảy ra" in html
+    assert "secret detail" not in html and "Traceback" not in html
