@@ -238,3 +238,44 @@ def test_htmx_add_to_cart_answers_a_fragment_with_the_header_count(client, catal
         reverse("storefront:cart_add"), {"variant": 0, "quantity": 1}, HTTP_HX_REQUEST="true"
     )
     assert bad.status_code == 200 and 'class="message message-error"' in bad.content.decode()
+
+
+JAPAN_ADDRESS = {
+    "action": "address",
+    "email": "ken@example.jp",
+    "full_name": "Ken Sato",
+    "phone": "+81 3-1234-5678",
+    "street_address_1": "1-2-3 Shibuya",
+    "city": "Tokyo",
+    "postal_code": "150-0002",
+}
+
+
+def test_order_to_japan_with_international_shipping(client, catalogue):
+    client.post(reverse("storefront:ship_to"), {"country": "JP", "next": "/"})
+    add(client, catalogue.gom.variants.get())
+    assert client.post(reverse("storefront:checkout"), JAPAN_ADDRESS).status_code == 302
+    page = client.get(reverse("storefront:checkout"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    method = re.search(r'name="delivery_method" value="([^"]+)"', page).group(1)
+    client.post(reverse("storefront:checkout"), {"action": "delivery", "delivery_method": method})
+    page = client.get(reverse("storefront:checkout"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'value="ocop.payments.cod"' not in page  # cash on delivery is for Vietnam only
+    response = client.post(
+        reverse("storefront:checkout"), {"action": "pay", "gateway": "ocop.payments.demo"}
+    )
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert order.shipping_address.country == "JP"
+
+
+def test_a_product_that_cannot_go_to_japan_is_a_problem_in_the_cart(client, catalogue):
+    client.post(reverse("storefront:ship_to"), {"country": "JP", "next": "/"})
+    add(client, catalogue.nem.variants.get())
+    client.post(reverse("storefront:checkout"), JAPAN_ADDRESS)
+    cart = client.get(reverse("storefront:cart"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'class="form-errors"' in cart  # the cannot-ship problem, in words
+    response = client.post(
+        reverse("storefront:checkout"), {"action": "pay", "gateway": "ocop.payments.demo"}
+    )
+    assert response.status_code == 422
+    assert Order.objects.count() == 0
