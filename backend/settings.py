@@ -294,6 +294,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/10"),
         "args": ([],),
     },
+    # E-mails each producer's owners a digest of certificates and documents expiring within
+    # 60 days.
+    "producers-expiry-digest": {
+        "task": "backend.producers.tasks.send_expiry_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Search ---------------------------------------------------------------------------------

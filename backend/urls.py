@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("", include("backend.graphql.urls")),
+    path("", include("backend.graphql.producer.urls")),
     path("", include("backend.traceability.urls")),
     path("", include("backend.payments.urls")),
     path("", include("backend.core.urls")),
