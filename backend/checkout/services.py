@@ -89,10 +89,15 @@ def _load_variants(variant_ids: Iterable[int]) -> dict[int, ProductVariant]:
 
 
 def _check_variants_sellable(
-    lines: Sequence[LineInput], variants: dict[int, ProductVariant], today: datetime.date
+    lines: Sequence[LineInput],
+    variants: dict[int, ProductVariant],
+    today: datetime.date,
+    indices: Sequence[int] | None = None,
 ) -> None:
+    """`indices`: each line's position in the caller's input (for the error's field)."""
     errors = []
-    for i, line in enumerate(lines):
+    for position, line in enumerate(lines):
+        i = indices[position] if indices is not None else position
         variant = variants.get(line.variant_id)
         field = f"lines.{i}.variant_id"
         if variant is None:
@@ -249,7 +254,15 @@ def _change_lines(
     checkout = checkout_get(token=token, user=user, for_update=True)
     variants = _load_variants(line.variant_id for line in merged)
     wanted = [line for line in merged if line.quantity > 0]
-    _check_variants_sellable(wanted, variants, timezone.localdate())
+    first_index: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        first_index.setdefault(line.variant_id, i)
+    _check_variants_sellable(
+        wanted,
+        variants,
+        timezone.localdate(),
+        indices=[first_index[line.variant_id] for line in wanted],
+    )
     for line in merged:
         if line.variant_id not in variants:
             raise ServiceError.single(
@@ -501,6 +514,10 @@ def _allocate(info: CheckoutInfo, *, for_order: bool) -> None:
     the order (the reservation rows go, the allocation stays)."""
     token = info.checkout.token
     wanted = {li.variant.pk: li.line.quantity for li in info.lines}
+    names = {
+        li.variant.pk: (li.product.name_vi, li.product.name_en or li.product.name_vi)
+        for li in info.lines
+    }
     # Lock order everywhere: variants (by pk), then reservation rows, as `_release` does.
     locked = _lock_variants({*wanted, *info.held_variant_ids})
     existing = {
@@ -523,8 +540,8 @@ def _allocate(info: CheckoutInfo, *, for_order: bool) -> None:
                 FieldError(
                     CheckoutErrorCode.INSUFFICIENT_STOCK,
                     t(
-                        f"Sản phẩm {variant_id} chỉ còn {max(free + held, 0)}.",
-                        f"Only {max(free + held, 0)} left of variant {variant_id}.",
+                        f"{names.get(variant_id, ('', ''))[0]}: chỉ còn {max(free + held, 0)}.",
+                        f"{names.get(variant_id, ('', ''))[1]}: only {max(free + held, 0)} left.",
                     ),
                     "lines",
                 )

@@ -307,3 +307,23 @@ def test_stale_checkouts_are_deleted_with_their_holds():
     assert not Address.objects.filter(pk=old.checkout.shipping_address_id).exists()
     variant.refresh_from_db()
     assert variant.quantity_allocated == 0
+
+
+def test_errors_name_the_input_line_and_the_product():
+    good, uncertified = sellable_variant(quantity=1), ProductVariantFactory()
+    info = services.checkout_create(user=None, lines=[LineInput(good.pk, 1)])
+    with pytest.raises(ServiceError) as excinfo:
+        services.checkout_lines_add(
+            token=info.checkout.token,
+            user=None,
+            lines=[LineInput(good.pk, 0 + 1), LineInput(uncertified.pk, 1)],
+        )
+    assert [(e.code, e.field) for e in excinfo.value.errors] == [
+        (CheckoutErrorCode.PRODUCT_NOT_CERTIFIED, "lines.1.variant_id")
+    ]
+    services.checkout_email_update(token=info.checkout.token, user=None, email="a@example.com")
+    other = ready_checkout([(good, 1)])
+    services.stock_reserve(checkout_info=other)
+    with pytest.raises(ServiceError) as excinfo:
+        services.stock_reserve(checkout_info=fetch_checkout_info(info.checkout))
+    assert excinfo.value.errors[0].message == f"{good.product.name_vi}: chỉ còn 0."
