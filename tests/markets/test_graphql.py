@@ -213,3 +213,25 @@ def test_order_estimate_bad_input(gql):
     assert gql(ESTIMATE, {"country": "DE", "lines": []}).error_codes == ["INVALID"]
     ghost = [{"variantId": to_global_id("ProductVariant", 999999), "quantity": 1}]
     assert gql(ESTIMATE, {"country": "DE", "lines": ghost}).error_codes == ["NOT_FOUND"]
+
+
+def test_order_estimate_in_vietnam_by_province(gql):
+    producer = ProducerFactory(province=province("01"))
+    v = ProductVariantFactory(
+        product=ProductFactory(producer=producer), weight_grams=400, price_amount=Decimal("100000")
+    )
+    line = [{"variantId": to_global_id("ProductVariant", v.pk), "quantity": 1}]
+    query = """query ($lines: [EstimateLineInput!]!, $p: String) {
+      orderEstimate(country: "VN", province: $p, lines: $lines) {
+        market shippingMethods { serviceCode price { amount } daysMax }
+        landedCost { currency total { amount } duty { amount } tax { amount } incoterm } } }"""
+    same = gql(query, {"lines": line, "p": "01"}).data["orderEstimate"]
+    far = gql(query, {"lines": line, "p": "79"}).data["orderEstimate"]
+    assert same["market"] == "VN"
+    price = {m["serviceCode"]: m["price"]["amount"] for m in same["shippingMethods"]}
+    far_price = {m["serviceCode"]: m["price"]["amount"] for m in far["shippingMethods"]}
+    assert price["VTP_DOMESTIC"] == 16000 + 500  # in-province + 0.5% insurance
+    assert far_price["VTP_DOMESTIC"] == 30000 + 500  # inter-region
+    lc = same["landedCost"]
+    assert lc["currency"] == "VND" and lc["duty"]["amount"] == 0 and lc["tax"]["amount"] == 0
+    assert lc["total"]["amount"] == 100000 + min(price.values())

@@ -171,6 +171,7 @@ class MarketsQueries(graphene.ObjectType):
     order_estimate = graphene.Field(
         OrderEstimate,
         country=graphene.String(required=True),
+        province=graphene.String(description="Province code, for addresses in Vietnam."),
         lines=graphene.List(graphene.NonNull(EstimateLineInput), required=True),
         incoterm=IncotermEnum(),
         description="Compliance, shipping methods and landed cost of some variants abroad.",
@@ -220,7 +221,12 @@ class MarketsQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_order_estimate(
-        root: Any, info: Any, country: str, lines: list[Any], incoterm: Any = None
+        root: Any,
+        info: Any,
+        country: str,
+        lines: list[Any],
+        incoterm: Any = None,
+        province: str | None = None,
     ) -> Any:
         if not lines or len(lines) > 100:
             raise ServiceError.single(CommonErrorCode.INVALID, "Give 1 to 100 lines.", "lines")
@@ -239,7 +245,10 @@ class MarketsQueries(graphene.ObjectType):
             )  # fmt: skip
         pairs = [(by_id[i], int(line["quantity"])) for i, line in zip(ids, lines, strict=True)]
         est = estimate_order(
-            lines=pairs, country=country, incoterm=getattr(incoterm, "value", incoterm)
+            lines=pairs,
+            country=country,
+            province_code=province,
+            incoterm=getattr(incoterm, "value", incoterm),
         )
         return OrderEstimate(
             market=est.market,
