@@ -38,7 +38,8 @@ COMPLIANCE = """
 query ($id: ID!, $market: String!) { marketCompliance(productId: $id, market: $market) {
   market marketName verdict
   reasons { code message countries rule source validFrom }
-  requiredDocuments { kind name held validUntil perShipment rules { rule source validFrom } }
+  requiredDocuments { kind name held validUntil verified perShipment
+                      rules { rule source validFrom } }
   countries { country verdict }
 } }
 """
@@ -110,6 +111,7 @@ def test_documents_held_in_vietnamese(gql):
     assert data["verdict"] == "ELIGIBLE_WITH_DOCUMENTS"
     docs = {d["kind"]: d for d in data["requiredDocuments"]}
     assert docs["FDA_REGISTRATION"]["held"] is True
+    assert docs["FDA_REGISTRATION"]["verified"] is True
     assert docs["FDA_REGISTRATION"]["validUntil"] == doc.expires_on.isoformat()
     assert docs["PRIOR_NOTICE"]["held"] is False and docs["PRIOR_NOTICE"]["perShipment"]
     assert docs["HACCP"]["held"] is False

@@ -220,6 +220,9 @@ class RequiredDocumentStatus(graphene.ObjectType):
         required=True, description="The producer holds one and it is still valid today."
     )
     valid_until = graphene.Date(description="Expiry of the held document; null = none.")
+    verified = graphene.Boolean(
+        required=True, description="The held document was checked by staff."
+    )
     countries = graphene.List(graphene.NonNull(graphene.String), required=True)
     rules = graphene.List(graphene.NonNull(ComplianceRuleRef), required=True)
 
