@@ -130,6 +130,7 @@ def test_graphql_create_poll_and_download(gql, catalogue, django_capture_on_comm
     # Another partner cannot see it; a shopper cannot ask.
     other = UserFactory(is_export_partner=True)
     assert gql(FEED, {"id": feed_id}, user=other).data["exportFeed"] is None
+    assert gql(FEED, {"id": feed_id}).error_codes == ["PERMISSION_DENIED"]  # anonymous
     shopper = gql(CREATE, {"market": "EU", "format": "CSV"}, user=UserFactory())
     assert shopper.data["exportFeedCreate"]["errors"][0]["code"] == "PERMISSION_DENIED"
 
