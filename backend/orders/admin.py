@@ -54,6 +54,7 @@ class ProducerOrderInline(admin.TabularInline):
         "shipping_amount",
         "commission_rate",
         "commission_amount",
+        "carrier",
         "tracking_number",
         "fulfilled_at",
     )

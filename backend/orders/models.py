@@ -108,6 +108,7 @@ class ProducerOrder(models.Model):
     commission_rate = models.DecimalField(max_digits=5, decimal_places=4)
     commission_amount = models.DecimalField(max_digits=14, decimal_places=0)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
+    carrier = models.CharField(max_length=40, blank=True)
     tracking_number = models.CharField(max_length=100, blank=True)
 
     class Meta:

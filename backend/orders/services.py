@@ -198,7 +198,7 @@ def _recompute_status(order: Order) -> None:
 
 @transaction.atomic
 def producer_order_fulfill(
-    *, producer_order: ProducerOrder, user: Any, tracking_number: str = ""
+    *, producer_order: ProducerOrder, user: Any, carrier: str = "", tracking_number: str = ""
 ) -> ProducerOrder:
     """The producer shipped its part: stock leaves the warehouse, the part is fulfilled."""
     part = (
@@ -222,8 +222,9 @@ def producer_order_fulfill(
     )
     part.status = ProducerOrderStatus.FULFILLED
     part.fulfilled_at = timezone.now()
+    part.carrier = carrier[:40]
     part.tracking_number = tracking_number[:100]
-    part.save(update_fields=["status", "fulfilled_at", "tracking_number"])
+    part.save(update_fields=["status", "fulfilled_at", "carrier", "tracking_number"])
     _recompute_status(part.order)
     return part
 

@@ -48,10 +48,8 @@ def member_invited_send(*, member: ProducerMember, invited_by: Any = None) -> in
 
 
 def producer_order_shipped_render(producer_order: Any) -> tuple[str, str]:
-    from backend.producers.services import tracking_split
-
     order = producer_order.order
-    carrier, tracking = tracking_split(producer_order.tracking_number)
+    carrier, tracking = producer_order.carrier, producer_order.tracking_number
     language = order.language_code if order.language_code in ("vi", "en") else "vi"
     lines = list(producer_order.lines.all())
     number = order.number or str(order.token)[:8]

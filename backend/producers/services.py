@@ -392,15 +392,6 @@ def producer_member_role_update(*, member: ProducerMember, role: str) -> Produce
 
 # --- Fulfilment (the producer ships its part of an order) -------------------------------------
 
-TRACKING_SEPARATOR = ": "
-
-
-def tracking_split(stored: str) -> tuple[str, str]:
-    """(carrier, tracking number) of ProducerOrder.tracking_number as written by
-    `producer_order_ship` ("GHN: 123456"); ("", value) for a bare number."""
-    carrier, sep, number = (stored or "").partition(TRACKING_SEPARATOR)
-    return (carrier, number) if sep else ("", stored or "")
-
 
 @transaction.atomic
 def producer_order_ship(
@@ -415,24 +406,23 @@ def producer_order_ship(
     errors: list[FieldError] = []
     if not carrier:
         errors.append(FieldError(OrderErrorCode.REQUIRED, "Name the carrier.", "carrier"))
-    elif TRACKING_SEPARATOR in carrier or len(carrier) > 40:
-        errors.append(
-            FieldError(OrderErrorCode.INVALID, "At most 40 characters, no ': '.", "carrier")
-        )
+    elif len(carrier) > 40:
+        errors.append(FieldError(OrderErrorCode.INVALID, "At most 40 characters.", "carrier"))
     if not tracking_number:
         errors.append(
             FieldError(OrderErrorCode.REQUIRED, "Give the tracking number.", "tracking_number")
         )
-    elif len(tracking_number) > 56:
+    elif len(tracking_number) > 100:
         errors.append(
-            FieldError(OrderErrorCode.INVALID, "At most 56 characters.", "tracking_number")
+            FieldError(OrderErrorCode.INVALID, "At most 100 characters.", "tracking_number")
         )
     if errors:
         raise ServiceError(errors)
     part = producer_order_fulfill(
         producer_order=producer_order,
         user=user,
-        tracking_number=f"{carrier}{TRACKING_SEPARATOR}{tracking_number}",
+        carrier=carrier,
+        tracking_number=tracking_number,
     )
 
     def notify() -> None:

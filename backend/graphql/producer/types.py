@@ -35,7 +35,6 @@ from backend.graphql.core.types import Money
 from backend.graphql.core.validation import set_list_size_hint
 from backend.orders.models import PayoutEntryKind, ProducerOrderStatus
 from backend.producers import workspace
-from backend.producers.services import tracking_split
 
 DocumentKindEnum = graphene.Enum.from_enum(DocumentKind, name="ProducerDocumentKindEnum")
 PayoutEntryKindEnum = graphene.Enum.from_enum(PayoutEntryKind, name="PayoutEntryKindEnum")
@@ -170,11 +169,11 @@ class ProducerOrderPart(graphene.ObjectType):
 
     @staticmethod
     def resolve_carrier(root: Any, info: Any) -> str | None:
-        return tracking_split(root.tracking_number)[0] or None
+        return root.carrier or None
 
     @staticmethod
     def resolve_tracking_number(root: Any, info: Any) -> str | None:
-        return tracking_split(root.tracking_number)[1] or None
+        return root.tracking_number or None
 
 
 class ProducerOrderPartCountableConnection(CountableConnection):
