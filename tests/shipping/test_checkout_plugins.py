@@ -151,6 +151,9 @@ def test_checkout_landed_cost_ddp_and_ddu():
     assert ddp.duty.amount == Decimal("3.00")  # one item category
     assert ddp.paid_now == ddp.total and ddp.due_on_delivery.amount == 0
     ddu = checkout_landed_cost(info, incoterm="DDU")
+    from backend.graphql.markets.types import IncotermEnum, resolve_checkout_landed_cost
+
+    assert resolve_checkout_landed_cost(info, IncotermEnum.DDU) == ddu
     assert ddu.due_on_delivery.amount == Decimal("3.00")
     assert ddu.paid_now + ddu.due_on_delivery == ddu.total == ddp.total
 

@@ -44,6 +44,7 @@ from .types import (
     ExportFeed,
     FeedFormatEnum,
     IncotermEnum,
+    LandedCost,
     Market,
     MarketCompliance,
     MarketCountableConnection,
@@ -104,35 +105,6 @@ class ShippingMethodQuote(graphene.ObjectType):
     @staticmethod
     def resolve_parcels(root: Any, info: Any) -> int:
         return len(root.parcels)
-
-
-class LandedCost(graphene.ObjectType):
-    currency = graphene.String(required=True)
-    incoterm = graphene.Field(IncotermEnum, required=True)
-    goods = graphene.Field(Money, required=True)
-    shipping = graphene.Field(Money, required=True)
-    duty = graphene.Field(Money, required=True)
-    tax = graphene.Field(Money, required=True)
-    tax_name = graphene.String(required=True)
-    tax_collection = graphene.String(required=True)
-    total = graphene.Field(Money, required=True)
-    paid_now = graphene.Field(Money, required=True)
-    due_on_delivery = graphene.Field(Money, required=True)
-    is_estimate = graphene.Boolean(required=True)
-    notes = graphene.List(graphene.NonNull(graphene.String), required=True)
-    sources = graphene.List(graphene.NonNull(graphene.String), required=True)
-
-    @staticmethod
-    def _m(value: Any) -> Money:
-        return Money.from_amount(value.amount, value.currency)
-
-
-for _name in ("goods", "shipping", "duty", "tax", "total", "paid_now", "due_on_delivery"):
-    setattr(
-        LandedCost,
-        f"resolve_{_name}",
-        staticmethod(lambda root, info, _n=_name: LandedCost._m(getattr(root, _n))),
-    )
 
 
 class BlockedLine(graphene.ObjectType):

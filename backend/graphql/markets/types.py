@@ -349,3 +349,48 @@ class ExportFeed(graphene.ObjectType):
             except NoReverseMatch:
                 continue
         return None
+
+
+class LandedCost(graphene.ObjectType):
+    currency = graphene.String(required=True)
+    incoterm = graphene.Field(IncotermEnum, required=True)
+    goods = graphene.Field(Money, required=True)
+    shipping = graphene.Field(Money, required=True)
+    duty = graphene.Field(Money, required=True)
+    tax = graphene.Field(Money, required=True)
+    tax_name = graphene.String(required=True)
+    tax_collection = graphene.String(required=True)
+    total = graphene.Field(Money, required=True)
+    paid_now = graphene.Field(Money, required=True)
+    due_on_delivery = graphene.Field(Money, required=True)
+    is_estimate = graphene.Boolean(required=True)
+    notes = graphene.List(graphene.NonNull(graphene.String), required=True)
+    sources = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+    @staticmethod
+    def _m(value: Any) -> Money:
+        return Money.from_amount(value.amount, value.currency)
+
+
+for _name in ("goods", "shipping", "duty", "tax", "total", "paid_now", "due_on_delivery"):
+    setattr(
+        LandedCost,
+        f"resolve_{_name}",
+        staticmethod(lambda root, info, _n=_name: LandedCost._m(getattr(root, _n))),
+    )
+
+
+def landed_cost_field() -> graphene.Field:
+    """For `Checkout.landedCost`: mount this and resolve with `resolve_checkout_landed_cost`."""
+    return graphene.Field(
+        LandedCost,
+        incoterm=IncotermEnum(description="Default: the market's incoterm."),
+        description="Goods, shipping, duty estimate and VAT in the market's currency; what is "
+        "paid now and what is due on delivery. Null without an address abroad we serve.",
+    )
+
+
+def resolve_checkout_landed_cost(checkout_info: Any, incoterm: Any = None) -> Any:
+    from backend.markets.checkout import checkout_landed_cost
+
+    return checkout_landed_cost(checkout_info, incoterm=getattr(incoterm, "value", incoterm))
