@@ -373,6 +373,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
+if CELERY_TASK_ALWAYS_EAGER:
+    # In-process jobs would log one "succeeded" line per job into the web server's output.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 
 # --- Checkout, orders and payments (helper "checkout") -----------------------------------------
 # Delivery providers and problem checkers are plug points (backend/checkout/delivery.py and
