@@ -29,7 +29,6 @@ from django.utils import timezone
 
 from backend.catalogue.models import Category, ModerationStatus, Product, ProductVariant
 from backend.certification.models import CertificateStatus, OcopCertificate
-from backend.core.text import fold
 from backend.producers.models import VerificationStatus
 
 HIDDEN_PRODUCER_STATUSES = (VerificationStatus.REJECTED, VerificationStatus.SUSPENDED)
@@ -209,20 +208,15 @@ def filter_products(queryset: QuerySet[Product], spec: ProductFilter) -> QuerySe
             )
         )
         queryset = queryset.filter(stocked) if spec.in_stock else queryset.exclude(stocked)
-    if spec.search:
-        queryset = queryset.filter(search_q(spec.search))
+    if spec.search and spec.search.strip():
+        # Text goes through the search backend (database or Elasticsearch), so folding, typo
+        # tolerance and English names behave exactly as in `search(...)`.
+        from search.selectors import filters_from_product_filter, search_product_ids
+
+        queryset = queryset.filter(
+            pk__in=search_product_ids(spec.search, filters=filters_from_product_filter(spec))
+        )
     return queryset
-
-
-def search_q(text: str) -> Q:
-    """A simple name match (the `search` package builds the real search). Vietnamese with or
-    without diacritics: 'cha ca' finds 'Chả cá' through the slug."""
-    text = text.strip()
-    folded = fold(text).replace(" ", "-")
-    q = Q(name_vi__icontains=text) | Q(name_en__icontains=text)
-    if folded:
-        q |= Q(slug__icontains=folded) | Q(slug_en__icontains=folded)
-    return q
 
 
 class ProductSortField:
