@@ -53,6 +53,10 @@ class ShippingService(models.Model):
     overweight_fee_vnd = models.DecimalField(max_digits=12, decimal_places=0, default=0)
     remote_area_fee_vnd = models.DecimalField(max_digits=12, decimal_places=0, default=0)
     insurance_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    peak_surcharge_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=0, help_text="Of the base price, in peak months."
+    )
+    peak_months = models.JSONField(default=list, blank=True, help_text="Month numbers, e.g. [12]")
     supports_cod = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)

@@ -7,6 +7,7 @@ step (0.5 kg); beyond the rate table's last row each started kg costs `per_kg_be
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -126,6 +127,8 @@ class ServiceData:
     supports_cod: bool
     is_estimate: bool
     remote_provinces: frozenset[str]
+    peak_surcharge_percent: Decimal
+    peak_months: frozenset[int]
     zones: tuple[ZoneData, ...]
     rates: dict[str, RateData]  # zone code -> rates
 
@@ -224,7 +227,7 @@ def zone_for(service: ServiceData, parcel: Parcel, dest: Destination) -> ZoneDat
 
 
 def quote_parcel(
-    parcel: Parcel, service: ServiceData, dest: Destination
+    parcel: Parcel, service: ServiceData, dest: Destination, on: datetime.date | None = None
 ) -> ParcelQuote | Unavailable:
     pid = parcel.producer_id
     for item in parcel.items:
@@ -251,6 +254,9 @@ def quote_parcel(
         surcharges["overweight"] = service.overweight_fee
     if dest.remote_area and not service.is_domestic and service.remote_area_fee:
         surcharges["remote_area"] = service.remote_area_fee
+    month = (on or datetime.date.today()).month
+    if service.peak_surcharge_percent and month in service.peak_months:
+        surcharges["peak_season"] = base * service.peak_surcharge_percent / 100
     if service.insurance_percent and parcel.value_vnd:
         surcharges["insurance"] = parcel.value_vnd * service.insurance_percent / 100
     surcharges = {k: v.quantize(Decimal(1), rounding=ROUND_HALF_UP) for k, v in surcharges.items()}
@@ -269,7 +275,12 @@ def quote_parcel(
     )
 
 
-def quote(parcels: Sequence[Parcel], dest: Destination, data: ShippingData) -> QuoteResult:
+def quote(
+    parcels: Sequence[Parcel],
+    dest: Destination,
+    data: ShippingData,
+    on: datetime.date | None = None,
+) -> QuoteResult:
     """Every service that can carry all parcels to `dest`, cheapest first, with price (VND,
     summed over parcels) and days (the slowest parcel); and why the others cannot."""
     result = QuoteResult()
@@ -279,7 +290,7 @@ def quote(parcels: Sequence[Parcel], dest: Destination, data: ShippingData) -> Q
         quotes: list[ParcelQuote] = []
         refused: Unavailable | None = None
         for parcel in parcels:
-            q = quote_parcel(parcel, service, dest)
+            q = quote_parcel(parcel, service, dest, on)
             if isinstance(q, Unavailable):
                 refused = q
                 break

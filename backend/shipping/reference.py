@@ -13,7 +13,8 @@ SERVICE_FIELDS = (
     "name_vi", "name_en", "kind", "storage_classes", "carries_dangerous_goods",
     "carries_liquids", "max_weight_kg", "fuel_surcharge_percent", "oversize_fee_vnd",
     "overweight_fee_vnd", "overweight_kg", "remote_area_fee_vnd", "insurance_percent",
-    "supports_cod", "sort_order", "source", "is_estimate",
+    "supports_cod", "sort_order", "source", "is_estimate", "peak_surcharge_percent",
+    "peak_months",
 )  # fmt: skip
 
 
@@ -53,10 +54,16 @@ def load_shipping(
                     "is_estimate": z.get("is_estimate", False),
                 },
             )
+        # Only the fields the (possibly historical) model has: an older migration loads the
+        # current file too.
+        known = {f.name for f in ShippingService._meta.get_fields()}
         for s in c["services"]:
             service, _ = ShippingService.objects.update_or_create(
                 code=s["code"],
-                defaults={"carrier": carrier, **{k: s[k] for k in SERVICE_FIELDS if k in s}},
+                defaults={
+                    "carrier": carrier,
+                    **{k: s[k] for k in SERVICE_FIELDS if k in s and k in known},
+                },
             )
             for r in s["rates"]:
                 zone_rate, _ = ZoneRate.objects.update_or_create(

@@ -65,6 +65,8 @@ def load_shipping_data() -> ShippingData:
                 supports_cod=s.supports_cod,
                 is_estimate=s.is_estimate,
                 remote_provinces=frozenset(s.carrier.remote_province_codes),
+                peak_surcharge_percent=s.peak_surcharge_percent,
+                peak_months=frozenset(int(m) for m in s.peak_months),
                 zones=tuple(zones_by_carrier[s.carrier_id]),
                 rates=rates[s.pk],
             )

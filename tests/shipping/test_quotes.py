@@ -3,17 +3,27 @@ restrictions, and one parcel per producer."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
-from backend.shipping.quote import Destination, Parcel, ParcelItem, quote, round_up
+from backend.shipping.quote import Destination, Parcel, ParcelItem, round_up
+from backend.shipping.quote import quote as quote_on
 from backend.shipping.selectors import load_shipping_data, parcels_from_lines
 from tests.factories import ProducerFactory, ProductFactory, ProductVariantFactory, province
 
 pytestmark = pytest.mark.django_db
 
 EXPRESS = "VTP_INTL_EXPRESS"
+OFF_PEAK = datetime.date(2026, 3, 10)
+
+
+def quote(parcels, dest, data):
+    """Quotes on a fixed day outside the peak season (December-January)."""
+    return quote_on(parcels, dest, data, on=OFF_PEAK)
+
+
 HANOI = ("01", "north")
 
 
@@ -212,3 +222,19 @@ def test_every_market_country_has_an_international_zone(data):
     zoned = set().union(*(z.countries for z in express.zones))
     for market in Market.objects.filter(is_domestic=False):
         assert set(market.country_codes) <= zoned, market.code
+
+
+@pytest.mark.parametrize(
+    ("day", "peak"),
+    [("2026-11-30", False), ("2026-12-01", True), ("2027-01-31", True), ("2027-02-01", False)],
+)
+def test_peak_season_surcharge_in_december_and_january(data, day, peak):
+    result = quote_on(
+        [parcel(grams(1000))], Destination("TH"), data, on=datetime.date.fromisoformat(day)
+    )
+    [pq] = method(result, EXPRESS).parcels
+    if peak:
+        assert pq.surcharges["peak_season"] == 38800  # 10% of 388,000
+        assert pq.total == 388000 + 97000 + 38800
+    else:
+        assert "peak_season" not in pq.surcharges and pq.total == 388000 + 97000
