@@ -310,6 +310,8 @@ def evaluate(
                 entry["countries"] = []
             entry["rules"].append(rule.code)
     differing = per_country if len(set(per_country.values())) > 1 else {}
+    if summary == BLOCKED and not differing:
+        documents = {}  # blocked everywhere in the market: no document would help
     return MarketVerdict(
         market=market,
         verdict=summary,

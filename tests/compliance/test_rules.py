@@ -340,3 +340,15 @@ def test_daily_job_recomputes_when_a_rule_comes_into_force(monkeypatch):
     assert tasks.recompute_when_rules_start_or_end() >= 1
     v = ProductMarketVerdict.objects.get(product=coffee, market__code="EU")
     assert v.verdict == "ELIGIBLE_WITH_DOCUMENTS" and docs(v) == {"EUDR_DUE_DILIGENCE"}
+
+
+def test_blocked_everywhere_lists_no_documents_but_per_country_blocks_keep_them(ruleset):
+    frozen_fish = ProductFacts(
+        set_code="I-3d", group_code="I", storage_class="FROZEN", contains_seafood=True
+    )
+    v = evaluate(frozen_fish, ruleset, "US")
+    assert v.verdict == "BLOCKED" and v.documents == []
+    gulf = evaluate(SPIRITS, ruleset, "GCC")
+    assert gulf.verdict == "BLOCKED" and docs(gulf) == {"LICENSED_IMPORTER"}
+    [entry] = gulf.documents
+    assert entry["countries"] == ["AE", "BH", "OM"]
