@@ -44,8 +44,13 @@ class ConditionError(ValueError):
 
 
 def normalise_species(value: str, aliases: Mapping[str, str]) -> str:
-    key = fold(value or "").strip().replace(" ", "_").replace("-", "_")
-    return aliases.get(key, key)
+    """Folded snake-case species key through the aliases; a name that starts with an alias
+    ("vải thiều Lục Ngạn") takes the longest such alias ("vải thiều" -> lychee)."""
+    key = "_".join(fold(value or "").replace("-", " ").split())
+    if key in aliases:
+        return aliases[key]
+    prefixes = [a for a in aliases if key.startswith(a + "_")]
+    return aliases[max(prefixes, key=len)] if prefixes else key
 
 
 def _num(v: Any) -> Decimal:

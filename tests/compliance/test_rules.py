@@ -352,3 +352,26 @@ def test_blocked_everywhere_lists_no_documents_but_per_country_blocks_keep_them(
     assert gulf.verdict == "BLOCKED" and docs(gulf) == {"LICENSED_IMPORTER"}
     [entry] = gulf.documents
     assert entry["countries"] == ["AE", "BH", "OM"]
+
+
+@pytest.mark.parametrize(
+    ("name", "species"),
+    [
+        ("Bưởi", "pomelo"),
+        ("bưởi Năm Roi Bình Minh", "pomelo"),
+        ("Vải thiều Lục Ngạn", "lychee"),
+        ("Nhãn lồng Hưng Yên", "longan"),
+        ("dragon fruit", "dragon_fruit"),
+        ("Thanh-Long ruột đỏ", "dragon_fruit"),
+        ("Mãng cầu Tây Ninh", "custard_apple"),
+        ("durian", "durian"),
+    ],
+)
+def test_species_names_in_vietnamese_or_english(ruleset, name, species):
+    from backend.compliance.evaluator import normalise_species
+    from backend.compliance.models import SpeciesAlias
+
+    aliases = {
+        normalise_species(a, {}): s for a, s in SpeciesAlias.objects.values_list("name", "species")
+    }
+    assert normalise_species(name, aliases) == species
