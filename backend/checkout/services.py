@@ -489,15 +489,19 @@ def _lock_variants(variant_ids: Iterable[int]) -> dict[int, ProductVariant]:
         for v in ProductVariant.objects.select_for_update()
         .filter(pk__in=sorted(set(variant_ids)))
         .order_by("pk")
-        .only("pk", "quantity", "quantity_allocated")
+        .only("pk", "product_id", "quantity", "quantity_allocated")
     }
 
 
-def _apply_allocation(deltas: dict[int, int]) -> None:
-    """quantity_allocated += delta per variant, in one UPDATE with F()."""
+def _apply_allocation(deltas: dict[int, int], locked: dict[int, ProductVariant]) -> None:
+    """quantity_allocated += delta per variant, in one UPDATE with F(). The products go back
+    to search on commit, since "in stock" reads free stock."""
+    from search.sync import schedule_products
+
     deltas = {pk: d for pk, d in deltas.items() if d}
     if not deltas:
         return
+    schedule_products(locked[pk].product_id for pk in deltas if pk in locked)
     ProductVariant.objects.filter(pk__in=deltas).update(
         quantity_allocated=F("quantity_allocated")
         + Case(
@@ -549,7 +553,7 @@ def _allocate(info: CheckoutInfo, *, for_order: bool) -> None:
         deltas[variant_id] = delta
     if errors:
         raise ServiceError(errors)
-    _apply_allocation(deltas)
+    _apply_allocation(deltas, locked)
     if existing:
         StockReservation.objects.filter(checkout_id=token).delete()
     if not for_order:
@@ -581,7 +585,7 @@ def reservations_release(*, checkout_token: uuid.UUID) -> int:
 
 
 def _release(reservations: list[StockReservation]) -> int:
-    _lock_variants(r.variant_id for r in reservations)
+    locked = _lock_variants(r.variant_id for r in reservations)
     # Re-read under the variant locks: an order may have taken them over meanwhile.
     live = list(
         StockReservation.objects.select_for_update().filter(pk__in=[r.pk for r in reservations])
@@ -589,7 +593,7 @@ def _release(reservations: list[StockReservation]) -> int:
     deltas: dict[int, int] = {}
     for r in live:
         deltas[r.variant_id] = deltas.get(r.variant_id, 0) - r.quantity
-    _apply_allocation(deltas)
+    _apply_allocation(deltas, locked)
     StockReservation.objects.filter(pk__in=[r.pk for r in live]).delete()
     return -sum(deltas.values())
 

@@ -155,15 +155,18 @@ def _lock_and_update_stock(
 ) -> None:
     """For each variant: quantity_allocated -= n (release), and with `ship` also
     quantity -= n. Rows are locked in pk order; one UPDATE with F()."""
+    from search.sync import schedule_products
+
     quantities = {pk: q for pk, q in quantities.items() if q}
     if not quantities:
         return
-    list(
+    product_ids = (
         ProductVariant.objects.select_for_update()
         .filter(pk__in=sorted(quantities))
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("product_id", flat=True)
     )
+    schedule_products(list(product_ids))  # "in stock" in search reads free stock
     case = Case(
         *[When(pk=pk, then=Value(q)) for pk, q in quantities.items()],
         default=Value(0),
