@@ -1,9 +1,10 @@
 """Reads of the catalogue, and the ONE place where the star rule lives.
 
 The rule: a product "has stars" only while its current certificate is VERIFIED and
-decision_date <= today <= expires_on. `certificate_in_force(...)` says it in Python,
-`in_force_q(...)` / `annotate_stars(...)` say the same in SQL, so an expired certificate drops
-out of star filters and sorting by itself, with no job to run.
+decision_date <= today <= expires_on. `OcopCertificate.is_valid_on` says it in Python (and
+`certificate_in_force(...)` reads it), `in_force_q(...)` / `annotate_stars(...)` say the same
+in SQL, so an expired certificate drops out of star filters and sorting by itself, with no job
+to run.
 """
 
 from __future__ import annotations
@@ -42,11 +43,7 @@ def certificate_in_force(
 ) -> bool:
     if certificate is None:
         return False
-    today = today or timezone.localdate()
-    return (
-        certificate.status == CertificateStatus.VERIFIED
-        and certificate.decision_date <= today <= certificate.expires_on
-    )
+    return certificate.is_valid_on(today or timezone.localdate())
 
 
 def product_stars(product: Product, certificate: OcopCertificate | None = None) -> int | None:

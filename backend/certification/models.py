@@ -127,6 +127,7 @@ class OcopCertificate(TimeStampedModel):
         return f"{self.decision_number} ({self.stars}★)"
 
     def is_valid_on(self, day: datetime.date) -> bool:
+        """The star rule. Its SQL twin is `backend.catalogue.selectors.in_force_q`."""
         return (
             self.status == CertificateStatus.VERIFIED
             and self.decision_date <= day <= self.expires_on
