@@ -26,6 +26,7 @@ import urllib.error
 import urllib.request
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, percentile, setup_django
@@ -182,7 +183,7 @@ def client_loop(index: int, budget: Budget, stats: Stats, data: dict[str, Any]) 
 def start_gunicorn() -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(Path(sys.executable).parent / "gunicorn"),
             "backend.wsgi:application",
             "--workers",
             "2",
@@ -249,8 +250,6 @@ def main(out_path: str) -> None:
         },
     }
     print(json.dumps(report, indent=2))
-    from pathlib import Path
-
     Path(out_path).write_text(json.dumps(report, indent=2))
 
 

@@ -10,7 +10,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
@@ -35,6 +37,18 @@ schemathesis.graphql.scalar(
 )
 
 schema = schemathesis.graphql.from_wsgi("/graphql/", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django's WSGI handler closes "old" connections at each request's start and end; inside
+    a test's transaction (PostgreSQL) that would close the test's connection. Django's test
+    client disconnects the same handlers; the WSGI app called directly needs it done here."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
