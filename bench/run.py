@@ -258,16 +258,22 @@ def main() -> None:
         )
     if "areas" not in skip:
         for area in [a.strip() for a in args.areas.split(",") if a.strip() in AREAS]:
-            area_env = {k: v for k, v in os.environ.items() if k != "BENCH_DATABASE_URL"}
+            area_env = dict(os.environ)
             size_var = AREAS[area]
             if size_var:
                 area_env.setdefault(size_var, str(args.products))
-            if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            if not url.startswith("postgres"):
                 run["steps"][f"area:{area}"] = {
                     "status": "skipped (needs PostgreSQL: set DATABASE_URL)",
                     "seconds": 0,
                 }
                 continue
+            # Each area bench gets its own fresh database beside this run's (not the default
+            # names their authors may be using at the same time).
+            area_url = f"{url.rpartition('/')[0]}/ocop_bench_run_{area}"
+            recreate_database(area_url)
+            area_env["BENCH_DATABASE_URL"] = area_url
+            area_env["BENCH_STOREFRONT_DATABASE_URL"] = area_url
             run["steps"][f"area:{area}"] = step(
                 f"{area} bench", [PYTHON, "-m", f"bench.{area}_bench"], area_env, 3600
             )
