@@ -29,6 +29,11 @@ def test_buy_from_two_producers_cash_on_delivery_to_hanoi(page):
     page.locator("#cart-feedback .message-success").wait_for()
     page.goto("/cart/")
     assert page.locator("#cart-link .count").inner_text() == "3"
+    # change a quantity in place (htmx): the totals and the header count follow
+    page.get_by_label("Số lượng Nước mắm Phú Quốc 40 độ đạm").fill("2")
+    page.get_by_label("Số lượng Nước mắm Phú Quốc 40 độ đạm").press("Enter")
+    page.locator("#cart-link .count", has_text="4").wait_for()
+    assert page.url.endswith("/cart/")
     page.shoot("cart")
 
     page.get_by_role("link", name="Thanh toán").click()

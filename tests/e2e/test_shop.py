@@ -64,7 +64,8 @@ def test_open_a_product_and_read_its_certificate_and_qr(page):
     assert qr.get_attribute("src") == "/trace/lot-chaca-2026-01/qr.svg"
     assert page.locator(".trace-box a").get_attribute("href") == "/trace/lot-chaca-2026-01/"
     qr.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('.trace-box img').naturalWidth > 0")
+    page.wait_for_load_state("load")
+    assert qr.evaluate("img => img.naturalWidth") > 0  # the QR image really loads
     page.shoot("product")
     page.locator(".trace-box a").click()
     page.wait_for_url("**/trace/lot-chaca-2026-01/")
@@ -78,13 +79,13 @@ def test_switch_language_to_english_and_back(page):
     page.goto("/p/cha-ca-la-vong/")
     assert page.locator("html").get_attribute("lang") == "vi"
     page.get_by_label("Ngôn ngữ").select_option("en")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_selector("html[lang='en']", state="attached")
     page.wait_for_url("**/p/la-vong-fish-cake/")
     assert page.locator("h1").inner_text() == "La Vong fish cake"
     assert page.get_by_text("Valid until").is_visible()
     page.shoot("product-en")
     page.get_by_label("Language").select_option("vi")
-    page.wait_for_function("document.documentElement.lang === 'vi'")
+    page.wait_for_selector("html[lang='vi']", state="attached")
     assert page.locator("h1").inner_text() == "Chả cá Lã Vọng"
 
 
@@ -120,7 +121,7 @@ def test_switch_to_japan_yen_prices_blocked_product_and_landed_cost(page):
     make_catalogue()
     page.goto("/p/binh-gom-bat-trang/")
     page.locator("#country-select").select_option("JP")
-    page.wait_for_function("document.querySelector('.currency-note').innerText.includes('JPY')")
+    page.locator(".currency-note", has_text="JPY").wait_for()
     assert "¥" in page.locator(".price-large").inner_text()
     landed = page.locator("#landed-cost")
     assert landed.is_visible()
