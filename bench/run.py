@@ -79,6 +79,8 @@ def report_markdown(run: dict[str, Any]) -> str:
         "# `make bench` report",
         "",
         f"- When: {run['started']} (UTC); {run['machine']}; Python {platform.python_version()}",
+        "- The machine may be shared (other test runs, other benches): compare ratios and "
+        "query counts, which do not depend on load, rather than absolute times between runs.",
         f"- Database: {run['database_vendor']}; catalogue: {run['products']:,} products from "
         f"`generate_catalogue` in {run['generate']['seconds']} s",
         f"- Each figure: the median of {g.get('rounds', '?')} rounds, with the spread "
