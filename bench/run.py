@@ -167,6 +167,13 @@ def report_markdown(run: dict[str, Any]) -> str:
             "cart = checkoutCreate + checkoutLinesAdd, checkout = the whole checkout to "
             "checkoutComplete (6 more mutations); times are per action, client side.",
         ]
+        if run["database_vendor"] == "SQLite":
+            lines += [
+                "",
+                "SQLite takes one writer at a time: with two workers, concurrent carts can fail "
+                "with 'database is locked' (an INTERNAL_ERROR to the client). Load figures are "
+                "meaningful on PostgreSQL (set DATABASE_URL).",
+            ]
         if load["error_samples"]:
             lines += ["", "Errors seen:", *[f"- `{e}`" for e in load["error_samples"]]]
     else:
