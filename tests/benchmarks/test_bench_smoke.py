@@ -27,7 +27,8 @@ def test_percentile_and_spread():
         percentile([], 50)
 
 
-def test_bench_database_is_never_the_main_one(monkeypatch):
+def test_bench_database_is_never_the_main_one(monkeypatch, tmp_path):
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # the SQLite file's folder
     monkeypatch.delenv("BENCH_DATABASE_URL", raising=False)
     monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ocop")
     assert database_url() == "postgres://postgres@127.0.0.1:5432/ocop_bench_run"
