@@ -36,6 +36,7 @@ from backend.catalogue.models import (
     StorageClass,
     Thumbnail,
 )
+from backend.compliance.services import product_compliance_changed
 from backend.core.errors import FieldError, ServiceError
 from backend.core.text import vi_slugify
 from backend.places.models import Commune, CraftVillage, Province
@@ -246,6 +247,7 @@ def product_create(
         data["slug_en"] = None
     product = Product.objects.create(producer=producer, **data)
     _sync([product.pk])
+    product_compliance_changed(product_ids=[product.pk])
     return product
 
 
@@ -268,6 +270,7 @@ def product_update(*, product: Product, **changes: Unpack[ProductChanges]) -> Pr
         )
     product.save()
     _sync([product.pk])
+    product_compliance_changed(product_ids=[product.pk])
     return product
 
 

@@ -30,6 +30,7 @@ from backend.certification.models import (
     OcopCertificate,
     ProducerDocument,
 )
+from backend.compliance.services import producer_documents_changed
 from backend.core.errors import FieldError, ServiceError
 from backend.producers.models import Producer
 
@@ -294,6 +295,7 @@ def producer_document_create(
     data = _clean_document({"kind": kind, **fields}, producer=producer, instance=None)
     document = _save_document(ProducerDocument(producer=producer), data)
     _sync(p.pk for p in document.products.all())
+    producer_documents_changed(producer_id=producer.pk)
     return document
 
 
@@ -306,6 +308,7 @@ def producer_document_update(
     document = _save_document(document, data)
     after = set(document.products.values_list("pk", flat=True))
     _sync(before | after)
+    producer_documents_changed(producer_id=document.producer_id)
     return document
 
 
@@ -324,3 +327,4 @@ def producer_document_delete(*, document: ProducerDocument) -> None:
 
         transaction.on_commit(delete_file)
     _sync(product_ids)
+    producer_documents_changed(producer_id=document.producer_id)
