@@ -37,6 +37,7 @@ def real_redis():
     # Databases 12 and 13 belong to these tests: start and end with empty queues.
     broker.flushdb()
     yield
+    project_app.set_current()
     broker.flushdb()
     redis.Redis.from_url(RESULTS).flushdb()
 
@@ -49,7 +50,9 @@ def closed_port() -> int:
 
 def client_app() -> Celery:
     """A publisher with the project's queues and routes, talking to the test broker."""
-    client = Celery("ocop-test-client", broker=BROKER, backend=RESULTS)
+    # Not the current app: `shared_task` tasks resolve through the current app, and the
+    # rest of the suite must keep publishing through the project's (eager) app.
+    client = Celery("ocop-test-client", broker=BROKER, backend=RESULTS, set_as_current=False)
     client.conf.update(
         task_queues=settings.CELERY_TASK_QUEUES,
         task_routes=settings.CELERY_TASK_ROUTES,
@@ -111,8 +114,12 @@ def test_a_task_runs_on_a_real_worker_with_the_request_id(worker_process):
         result = client.send_task("ocop.ping", args=["xin chào"])
     finally:
         request_id_var.reset(token)
+    from celery.result import allow_join_result
+
     try:
-        value = result.get(timeout=60)
+        # This test process is a client, not a worker, even after an embedded worker ran here.
+        with allow_join_result():
+            value = result.get(timeout=60)
     except Exception:
         worker_process.terminate()
         pytest.fail(f"no answer from the worker:\n{worker_process.communicate(timeout=20)[0]}")
@@ -155,6 +162,7 @@ def worker_thread(settings):
 
     saved = {k: project_app.conf[k] for k in ("task_always_eager", "broker_url", "result_backend")}
     project_app.conf.update(task_always_eager=False, broker_url=BROKER, result_backend=RESULTS)
+    _forget_connections(project_app)
     try:
         with start_worker(
             project_app,
@@ -167,6 +175,19 @@ def worker_thread(settings):
     finally:
         project_app.conf.update(saved)
         project_app.pool.force_close_all()
+        _forget_connections(project_app)
+
+
+def _forget_connections(app: Celery) -> None:
+    """The app caches its producer pool and (per thread) its result backend from the
+    configuration it first saw: drop both so that the next use reads the current one, and
+    later tests in this process don't publish through a closed pool."""
+    from celery._state import _set_task_join_will_block
+
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._local.__dict__.pop("backend", None)
+    _set_task_join_will_block(False)  # an embedded worker marks the whole process as one
 
 
 def wait_for(condition, timeout: float) -> bool:
@@ -193,7 +214,8 @@ def test_search_sync_retries_on_a_worker_and_loses_nothing(worker_thread, settin
     # the route sends search tasks there.
     result = sync_products.apply_async(args=[[product.pk]])
     assert wait_for(lambda: result.state == "RETRY", 30), result.state
-    assert SyncBacklog.objects.filter(product_id=product.pk).exists()
+    # The worker writes the backlog in its own transaction, around the retry it schedules.
+    assert wait_for(lambda: SyncBacklog.objects.filter(product_id=product.pk).exists(), 10)
 
     # The service is back (here: the database backend); the scheduled retry (back-off of
     # a few seconds) finishes the job and empties the backlog.
