@@ -300,6 +300,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "backend.producers.tasks.send_expiry_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Stored market verdicts follow rules that come into force or end on a date.
+    "compliance-rules-by-date": {
+        "task": "backend.compliance.tasks.recompute_when_rules_start_or_end",
+        "schedule": crontab(hour=0, minute=15),
+    },
 }
 
 # --- Search ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("backend.graphql.producer.urls")),
     path("", include("backend.traceability.urls")),
     path("", include("backend.payments.urls")),
+    path("", include("backend.markets.urls")),
     path("", include("backend.core.urls")),
     path("", include("storefront.urls")),
 ]

@@ -452,3 +452,47 @@ def test_quantity_beyond_a_graphql_int_is_a_validation_error_not_a_crash(gql):  
     assert result.status_code == 400
     assert result.error_codes == ["GRAPHQL_VALIDATION_FAILED"]
     assert not Checkout.objects.exists()
+
+
+LANDED = """
+query Landed($id: ID!, $incoterm: IncotermEnum) {
+  checkout(id: $id) {
+    landedCost(incoterm: $incoterm) {
+      incoterm
+      goods { amount currency }
+      shipping { amount currency }
+      duty { amount currency }
+      tax { amount currency }
+      total { amount currency }
+      paidNow { amount currency }
+      dueOnDelivery { amount currency }
+    }
+  }
+}
+"""
+
+
+def test_checkout_shows_its_landed_cost_abroad_and_none_at_home(gql):  # noqa: F811
+    from tests.factories import product_set
+
+    hat = sellable_variant(category=product_set("IV-1"), hs_code="6504", weight_grams=400)
+    abroad = create(gql, [(hat, 1)], shippingAddress=US_ADDRESS, email="jane@example.com")
+    checkout = abroad["checkout"]
+    method = checkout["availableShippingMethods"][0]
+    data(
+        gql(DELIVERY, {"id": checkout["id"], "method": method["id"]}),
+        "checkoutDeliveryMethodUpdate",
+    )
+
+    ddp = data(gql(LANDED, {"id": checkout["id"], "incoterm": "DDP"}), "checkout")["landedCost"]
+    assert ddp["goods"]["currency"] == "USD"
+    parts = sum(ddp[k]["amount"] for k in ("goods", "shipping", "duty", "tax"))
+    assert ddp["total"]["amount"] == pytest.approx(parts, abs=0.02)
+    assert ddp["paidNow"]["amount"] == ddp["total"]["amount"]
+    ddu = data(gql(LANDED, {"id": checkout["id"], "incoterm": "DDU"}), "checkout")["landedCost"]
+    assert ddu["dueOnDelivery"]["amount"] == pytest.approx(
+        ddu["duty"]["amount"] + ddu["tax"]["amount"], abs=0.02
+    )
+
+    home = create(gql, [(hat, 1)])["checkout"]
+    assert data(gql(LANDED, {"id": home["id"]}), "checkout")["landedCost"] is None

@@ -24,6 +24,7 @@ from backend.graphql.core.dataloaders import get_loader
 from backend.graphql.core.mutations import can_see_private_producer_data, current_user
 from backend.graphql.core.types import LanguageCodeEnum, Money, language_of
 from backend.graphql.core.validation import set_list_size_hint
+from backend.graphql.markets.types import landed_cost_field, resolve_checkout_landed_cost
 from backend.orders.models import Order as OrderModel
 from backend.orders.models import OrderStatus, ProducerOrderStatus
 from backend.orders.selectors import orders_of_user
@@ -234,6 +235,7 @@ class Checkout(graphene.ObjectType):
     shipping_price = graphene.Field(TaxedMoney, required=True)
     total_price = graphene.Field(TaxedMoney, required=True)
     problems = graphene.List(graphene.NonNull(CheckoutProblem), required=True)
+    landed_cost = landed_cost_field()
 
     @staticmethod
     def resolve_id(root: CheckoutInfo, info: Any) -> str:
@@ -321,6 +323,10 @@ class Checkout(graphene.ObjectType):
     @staticmethod
     def resolve_problems(root: CheckoutInfo, info: Any) -> list[Any]:
         return root.problems
+
+    @staticmethod
+    def resolve_landed_cost(root: CheckoutInfo, info: Any, incoterm: Any = None) -> Any:
+        return resolve_checkout_landed_cost(root, incoterm)
 
 
 class Payment(graphene.ObjectType):
