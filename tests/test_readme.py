@@ -37,3 +37,16 @@ def test_every_setting_is_documented_with_its_default():
     assert not missing, f"README configuration table lacks: {missing}"
     no_default = sorted(name for name in variables if rows[name].count("|") < 1)
     assert not no_default, f"rows without a default column: {no_default}"
+
+
+def test_graphql_examples_are_valid_against_the_schema(db):
+    from graphql import parse, validate
+
+    from backend.graphql.api import schema
+
+    text = (ROOT / "README.md").read_text()
+    examples = re.findall(r"```graphql\n(.*?)```", text, re.S)
+    assert len(examples) >= 4
+    for example in examples:
+        errors = validate(schema.graphql_schema, parse(example))
+        assert not errors, (example, errors)
