@@ -32,6 +32,7 @@ install: $(VENV)/.base.stamp
 install-dev: $(VENV)/.dev.stamp
 
 migrate: install
+	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
