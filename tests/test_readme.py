@@ -39,14 +39,18 @@ def test_every_setting_is_documented_with_its_default():
     assert not no_default, f"rows without a default column: {no_default}"
 
 
-def test_graphql_examples_are_valid_against_the_schema(db):
+def test_graphql_examples_are_valid_against_the_schema(db, settings):
     from graphql import parse, validate
 
     from backend.graphql.api import schema
+    from backend.graphql.core.validation import query_cost
 
     text = (ROOT / "README.md").read_text()
     examples = re.findall(r"```graphql\n(.*?)```", text, re.S)
     assert len(examples) >= 4
     for example in examples:
-        errors = validate(schema.graphql_schema, parse(example))
+        document = parse(example)
+        errors = validate(schema.graphql_schema, document)
         assert not errors, (example, errors)
+        # ... and within the limits the API enforces (a newcomer's first query must run).
+        assert query_cost(schema.graphql_schema, document) <= settings.GRAPHQL_MAX_COST, example

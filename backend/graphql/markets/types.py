@@ -17,6 +17,7 @@ from backend.compliance.explain import (
 from backend.graphql.core.connection import CountableConnection
 from backend.graphql.core.dataloaders import get_loader
 from backend.graphql.core.types import Money, language_of, translated
+from backend.graphql.core.validation import set_list_size_hint
 
 from .dataloaders import ExchangeRateByCurrencyLoader
 
@@ -394,3 +395,19 @@ def resolve_checkout_landed_cost(checkout_info: Any, incoterm: Any = None) -> An
     from backend.markets.checkout import checkout_landed_cost
 
     return checkout_landed_cost(checkout_info, incoterm=getattr(incoterm, "value", incoterm))
+
+
+# Bounded lists, for the query-cost limit (unhinted lists count as a full page of 100).
+set_list_size_hint("Product", "marketCompliance", 12)
+set_list_size_hint("MarketCompliance", "reasons", 8)
+set_list_size_hint("MarketCompliance", "requiredDocuments", 8)
+set_list_size_hint("MarketCompliance", "countries", 6)
+set_list_size_hint("ComplianceReason", "countries", 6)
+set_list_size_hint("RequiredDocumentStatus", "countries", 6)
+set_list_size_hint("RequiredDocumentStatus", "rules", 5)
+set_list_size_hint("Market", "countries", 30)
+set_list_size_hint("Market", "taxRules", 10)
+set_list_size_hint("Market", "dutyRules", 10)
+set_list_size_hint("Market", "requiredDocuments", 15)
+set_list_size_hint("LandedCost", "notes", 10)
+set_list_size_hint("LandedCost", "sources", 10)
