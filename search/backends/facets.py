@@ -99,7 +99,9 @@ def resolve_facets(counts: dict[FacetField, dict[str, int]], query: SearchQuery)
         if field == FacetField.STARS:
             return (-int(bucket.value),)
         if field == FacetField.PRICE_RANGE:
-            return ([r.key for r in PRICE_RANGES].index(bucket.value),)
+            keys = [r.key for r in PRICE_RANGES]
+            # A stale or hand-made URL may select a range that doesn't exist: it sorts last.
+            return (keys.index(bucket.value) if bucket.value in keys else len(keys),)
         if field in (FacetField.CATEGORY, FacetField.CATEGORY_GROUP):
             c = categories.get(bucket.value)
             return (c.sort_order if c else 999, bucket.value)

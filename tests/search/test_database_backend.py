@@ -145,3 +145,13 @@ def test_text_columns_have_trigram_indexes_on_postgresql(requires_postgres):
         )
         names = {row[0] for row in cursor.fetchall()}
     assert {"search_doc_name_text_trgm", "search_doc_body_text_trgm"} <= names
+
+
+def test_an_unknown_price_range_matches_nothing_and_does_not_crash(db):
+    from search.backends.base import SearchFilters, SearchQuery
+    from search.selectors import search_products
+
+    result = search_products(SearchQuery(text="", filters=SearchFilters(price_ranges=["bogus"])))
+    assert result.total == 0
+    price = next(f for f in result.facets if f.field.name == "PRICE_RANGE")
+    assert [b.value for b in price.buckets if b.selected] == ["bogus"]
