@@ -181,6 +181,17 @@ def test_load_twice_is_idempotent_and_has_the_demo_facts(settings):
     owner = ProducerMember.objects.get(user__email="producer@ocop.local")
     assert owner.producer == silk.producer and owner.role == "OWNER"
 
+    # Rows the brief marks domestic-only never leave Vietnam once their verdicts are computed.
+    from backend.compliance.models import ProductMarketVerdict
+    from backend.compliance.services import verdicts_recompute
+
+    verdicts_recompute()
+    domestic_only = [r.id for r in rows.values() if "domestic_only" in r.flags]
+    assert len(domestic_only) == 7
+    for row_id in domestic_only:
+        eu = ProductMarketVerdict.objects.get(product=by_row(row_id), market__code="EU")
+        assert eu.verdict == "BLOCKED", (row_id, eu.reasons)
+
     # Images and thumbnails are stored.
     media = by_row(1).media.get()
     assert default_storage.exists(media.image.name)
