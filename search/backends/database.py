@@ -279,7 +279,7 @@ class DatabaseBackend(SearchBackend):
                 market_q |= Q(markets__contains=f" {m} ")
             qs[FacetField.MARKET] = market_q
         if f.price_ranges:
-            price_q = Q(pk__in=[])
+            price_q = Q(pk__isnull=True)  # matches nothing, and compiles inside GROUPING SETS
             for key in f.price_ranges:
                 r = PRICE_RANGE_BY_KEY.get(key)
                 if r is not None:
