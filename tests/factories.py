@@ -107,12 +107,10 @@ class ProductVariantFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def refresh_price_range(obj, create, extracted, **kwargs):
-        if not create:
-            return
-        prices = [v.price_amount for v in obj.product.variants.all()]
-        Product.objects.filter(pk=obj.product_id).update(
-            price_min=min(prices), price_max=max(prices)
-        )
+        if create:
+            from backend.catalogue.services import product_update_price_range
+
+            product_update_price_range(product=obj.product)
 
 
 class OcopCertificateFactory(factory.django.DjangoModelFactory):
